@@ -1,0 +1,25 @@
+# Set-up and everyday commands. Each target installs what it needs first, so a fresh
+# machine needs only Python 3.11+ and make.
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test deps dev-deps chromium
+
+site: deps  ## install, then build the site into site/
+	$(PYTHON) -m mkdocs build --strict
+
+serve: deps  ## install, then preview on http://127.0.0.1:8000/ with live reload
+	$(PYTHON) -m mkdocs serve --livereload
+
+test: dev-deps chromium  ## install, then run every test (browser tests use Debian's chromium)
+	$(PYTHON) -m pytest
+
+deps:
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+
+dev-deps:
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }

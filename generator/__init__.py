@@ -1,0 +1,1 @@
+"""Explainer site generator: content/ YAML → validated, cross-linked Markdown pages in docs/."""

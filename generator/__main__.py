@@ -1,0 +1,63 @@
+"""Command line: python -m generator {validate,build} [--content DIR] [--docs DIR]."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .pipeline import build, check
+from .problems import ContentError, errors_in
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="command")
+    validate = commands.add_parser("validate", help="check the content and print every problem")
+    validate.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    validate.set_defaults(run=_validate)
+    build_cmd = commands.add_parser("build", help="validate, then write the Markdown pages into docs/")
+    build_cmd.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    build_cmd.add_argument("--docs", type=Path, default=Path("docs"), help="docs folder (default: docs)")
+    build_cmd.set_defaults(run=_build)
+    return parser
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def _validate(args) -> int:
+    graph, problems = check(args.content)
+    _print_problems(problems)
+    errors = errors_in(problems)
+    if errors or graph is None:
+        print(f"{len(errors)} error(s) in {args.content}/", file=sys.stderr)
+        return 1
+    print(f"{args.content}/ is valid: {len(graph.kinds)} entities"
+          + (f", {len(problems)} warning(s)" if problems else ""))
+    return 0
+
+
+def _build(args) -> int:
+    try:
+        result = build(args.content, args.docs)
+    except ContentError as error:
+        _print_problems(error.problems)
+        print(f"{len(errors_in(error.problems))} error(s): nothing was written", file=sys.stderr)
+        return 1
+    _print_problems(result.warnings)
+    report = result.report
+    print(f"{result.pages} pages: {len(report.written)} written, {len(report.removed)} removed, "
+          f"{report.unchanged} unchanged")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

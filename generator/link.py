@@ -1,0 +1,130 @@
+"""Resolve references into a site graph: every entity, and every link back to it.
+
+Pure: takes validated records, returns an immutable graph that templates only read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+from .model import Actor, Event, GlossaryTerm, Position, Record, Site, Source, Topic
+from .model import WIKILINK, walk_fields
+from .validate import Validated
+
+
+@dataclass(frozen=True)
+class SiteGraph:
+    """Everything the templates show, with references resolved in both directions."""
+
+    site: Site
+    actors: Mapping[str, Actor]
+    topics: Mapping[str, Topic]
+    positions: Mapping[str, Position]
+    events: Mapping[str, Event]  # in date order
+    sources: Mapping[str, Source]
+    glossary: Mapping[str, GlossaryTerm]
+    kinds: Mapping[str, str]  # id → kind folder
+    paths: Mapping[str, str]  # id → content file it came from
+    members: Mapping[str, tuple[str, ...]]  # actor → actors affiliated with it
+    positions_of_actor: Mapping[str, tuple[str, ...]]
+    positions_on_topic: Mapping[str, tuple[str, ...]]
+    events_of_actor: Mapping[str, tuple[str, ...]]
+    events_on_topic: Mapping[str, tuple[str, ...]]
+    cited_by: Mapping[str, tuple[str, ...]]  # source → entities that list it in sources
+    mentioned_by: Mapping[str, tuple[str, ...]]  # id → entities whose text links [[id]]
+    previous_event: Mapping[str, str | None]
+    next_event: Mapping[str, str | None]
+
+    def entity(self, entity_id: str) -> Record:
+        return getattr(self, self.kinds[entity_id])[entity_id]
+
+    def title(self, entity_id: str) -> str:
+        """The human name of any entity."""
+        record = self.entity(entity_id)
+        if isinstance(record, Actor):
+            return record.name
+        if isinstance(record, GlossaryTerm):
+            return record.term
+        if isinstance(record, Position):
+            return f"{self.actors[record.actor].name} on {self.topics[record.topic].title}"
+        return record.title
+
+
+def event_order(event: Event) -> tuple[str, str]:
+    return (event.date, event.id)
+
+
+def link(validated: Validated) -> SiteGraph:
+    """Build the site graph from content that validated without errors."""
+    records = validated.records
+    events = sorted(records["events"], key=event_order)
+    by_kind = {kind: {r.id: r for r in rs} for kind, rs in records.items()}
+    by_kind["events"] = {e.id: e for e in events}
+    event_ids = [e.id for e in events]
+
+    members, by_actor, on_topic = defaultdict(list), defaultdict(list), defaultdict(list)
+    events_of_actor, events_on_topic = defaultdict(list), defaultdict(list)
+    # Dicts as ordered sets: an entity citing a source twice is listed once.
+    cited_by, mentioned_by = defaultdict(dict), defaultdict(dict)
+    for actor in records["actors"]:
+        for parent in actor.affiliations:
+            members[parent].append(actor.id)
+    for position in records["positions"]:
+        by_actor[position.actor].append(position.id)
+        on_topic[position.topic].append(position.id)
+    for event in events:
+        for actor_id in event.participants:
+            events_of_actor[actor_id].append(event.id)
+        for topic_id in event.topics:
+            events_on_topic[topic_id].append(event.id)
+    for kind, kind_records in records.items():
+        for record in kind_records:
+            for cited in _sources_of(record):
+                cited_by[cited][record.id] = None
+            for mentioned in _wikilinks_of(record):
+                if mentioned != record.id:
+                    mentioned_by[mentioned][record.id] = None
+
+    # Sort each position list by the title of the other side, so pages read alphabetically.
+    by_actor = {a: sorted(ps, key=lambda p: by_kind["topics"][by_kind["positions"][p].topic].title.casefold())
+                for a, ps in by_actor.items()}
+    on_topic = {t: sorted(ps, key=lambda p: by_kind["actors"][by_kind["positions"][p].actor].name.casefold())
+                for t, ps in on_topic.items()}
+    return SiteGraph(
+        site=validated.site,
+        **{kind: _frozen(by_kind[kind]) for kind in ("actors", "topics", "positions", "events", "sources", "glossary")},
+        kinds=_frozen({r.id: kind for kind, rs in records.items() for r in rs}),
+        paths=_frozen({doc_id: doc.path for doc_id, doc in validated.documents.items()}),
+        members=_frozen_lists(members),
+        positions_of_actor=_frozen_lists(by_actor),
+        positions_on_topic=_frozen_lists(on_topic),
+        events_of_actor=_frozen_lists(events_of_actor),
+        events_on_topic=_frozen_lists(events_on_topic),
+        cited_by=_frozen_lists(cited_by),
+        mentioned_by=_frozen_lists(mentioned_by),
+        previous_event=_frozen({e: (event_ids[i - 1] if i else None) for i, e in enumerate(event_ids)}),
+        next_event=_frozen({e: (event_ids[i + 1] if i + 1 < len(event_ids) else None) for i, e in enumerate(event_ids)}),
+    )
+
+
+def _sources_of(record: Record) -> list[str]:
+    found = list(getattr(record, "sources", ()))
+    for stance in getattr(record, "stances", ()):
+        found.extend(stance.sources)
+    return found
+
+
+def _wikilinks_of(record: Record) -> list[str]:
+    return [m.group(1).strip() for _, value in walk_fields(record) if isinstance(value, str)
+            for m in WIKILINK.finditer(value)]
+
+
+def _frozen(mapping: dict) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+def _frozen_lists(mapping: dict) -> Mapping:
+    return MappingProxyType({key: tuple(values) for key, values in mapping.items()})

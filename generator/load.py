@@ -1,0 +1,231 @@
+"""Read content/: YAML files → plain documents with a line number for every field.
+
+This is the only module that reads content from disk. YAML is composed into nodes with
+libyaml (fast, and nodes keep their line), then turned into plain values here, so that
+no YAML tag can construct a Python object and every value knows where it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import WARNING, Problem
+
+KINDS = ("actors", "topics", "positions", "events", "sources", "glossary")
+SITE_FILE = "site.yaml"
+MAX_DEPTH = 32
+
+# The only tags a content file may use: plain YAML values. Anything else (!!python/…,
+# !!binary, custom tags) is refused rather than constructed.
+STR, INT, FLOAT, BOOL, NULL, TIMESTAMP, SEQ, MAP = (
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+)
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+_SCALARS = {
+    INT: _constructor.construct_yaml_int,
+    FLOAT: _constructor.construct_yaml_float,
+    BOOL: _constructor.construct_yaml_bool,
+    NULL: _constructor.construct_yaml_null,
+}
+
+FieldPath = tuple  # ("stances", 0, "date")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One content file as plain data: its kind, id, display path and field lines."""
+
+    kind: str  # a folder name from KINDS, or "site"
+    id: str
+    path: str
+    data: dict
+    lines: dict = field(repr=False)  # FieldPath → 1-based line
+
+    def line_of(self, path: FieldPath) -> int:
+        """The line of a field, or of its nearest enclosing field that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    documents: tuple[Document, ...]
+    problems: tuple[Problem, ...]
+    unreadable: tuple[tuple[str, str], ...] = ()  # (kind, id) of files that failed to load
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str, hint: str = ""):
+        self.problem_args = (line, message, hint)
+
+
+def load_content(content_dir: Path, display_root: Path | None = None) -> LoadResult:
+    """Read every content file under content_dir; bad files become problems, not exceptions."""
+    display_root = display_root or content_dir.parent
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    unreadable: list[tuple[str, str]] = []
+    for kind, path in _content_files(content_dir, problems, display_root):
+        result = load_file(path, kind, _display(path, display_root))
+        if isinstance(result, Document):
+            documents.append(result)
+        else:
+            problems.extend(result)
+            unreadable.append((kind, path.stem))
+    return LoadResult(tuple(documents), tuple(problems), tuple(unreadable))
+
+
+def _content_files(content_dir: Path, problems: list[Problem], display_root: Path):
+    site = content_dir / SITE_FILE
+    if site.is_file():
+        yield "site", site
+    else:
+        problems.append(Problem(_display(site, display_root), 1, "the site file is missing",
+                                "create it with title, description and as_of"))
+    for kind in KINDS:
+        folder = content_dir / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.suffix == ".yaml" and not path.name.startswith("."):
+                yield kind, path
+            elif path.suffix == ".yml":
+                problems.append(Problem(_display(path, display_root), 1,
+                                        "ignored: content files end in .yaml",
+                                        f"rename it to {path.stem}.yaml", WARNING))
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, kind: str, display_path: str) -> Document | list[Problem]:
+    """Load one YAML file into a Document, or return the problems that prevent it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return [Problem(display_path, 1, f"cannot read the file: {error.strerror}")]
+    return parse_document(raw, kind, path.stem if kind != "site" else "site", display_path)
+
+
+def parse_document(raw: bytes, kind: str, doc_id: str, display_path: str) -> Document | list[Problem]:
+    """Parse the bytes of one content file (pure: no disk access)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return [Problem(display_path, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+                        "save the file with UTF-8 encoding")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as error:
+        return [_syntax_problem(error, text, display_path)]
+    except yaml.YAMLError as error:
+        return [Problem(display_path, 1, f"YAML error: {error}")]
+    except RecursionError:
+        return [Problem(display_path, 1, "the YAML is nested too deeply")]
+    if root is None:
+        return [Problem(display_path, 1, "the file is empty", "fill in the fields of this kind (see the editors' guide)")]
+    if not isinstance(root, yaml.MappingNode):
+        return [Problem(display_path, root.start_mark.line + 1,
+                        f"the file must be a mapping of field: value, not a {_node_kind(root)}",
+                        "write one field per line, like 'name: …'")]
+    lines: dict[FieldPath, int] = {(): root.start_mark.line + 1}
+    try:
+        data = _construct(root, (), lines, set(), 0)
+    except _Refused as refused:
+        return [Problem(display_path, *refused.problem_args)]
+    return Document(kind, doc_id, display_path, data, lines)
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display_path: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    # libyaml often notices a mistake at the start of the next token: past the last line
+    # for an unclosed bracket. Point at a line that exists, and name where the open
+    # construct began.
+    last_line = max(1, len(text.splitlines()))
+    line = min(mark.line + 1, last_line) if mark else 1
+    message = f"YAML syntax error: {error.problem or error.context or 'invalid YAML'}"
+    if error.problem and error.context and error.context_mark and error.context_mark.line + 1 != line:
+        construct = error.context.removeprefix("while parsing ").removeprefix("while scanning ")
+        construct = construct.removeprefix("a ").removeprefix("an ")
+        message += f" (in the {construct} that starts on line {error.context_mark.line + 1})"
+    return Problem(display_path, line, message, "check indentation, colons, quotes and brackets")
+
+
+def _node_kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "list"
+    return "single value"
+
+
+def _construct(node: yaml.Node, path: FieldPath, lines: dict, seen: set, depth: int) -> Any:
+    line = node.start_mark.line + 1
+    # A node met twice is an alias (*name). Refusing them keeps a file of nested aliases
+    # ("billion laughs") from expanding into gigabytes.
+    if id(node) in seen:
+        raise _Refused(line, "YAML anchors and aliases (&name, *name) are not supported",
+                       "write the value out in full")
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise _Refused(line, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(node, yaml.MappingNode):
+        return _construct_mapping(node, path, lines, seen, depth)
+    if isinstance(node, yaml.SequenceNode):
+        if node.tag != SEQ:
+            raise _refused_tag(node)
+        items = []
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1
+            items.append(_construct(item, path + (index,), lines, seen, depth + 1))
+        return items
+    return _construct_scalar(node)
+
+
+def _construct_mapping(node: yaml.MappingNode, path: FieldPath, lines: dict, seen: set, depth: int) -> dict:
+    if node.tag != MAP:
+        raise _refused_tag(node)
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (STR, INT, BOOL, NULL):
+            raise _Refused(key_line, "a field name must be a plain word", "write it like 'name:'")
+        key = key_node.value
+        if key in mapping:
+            raise _Refused(key_line, f"duplicate field '{key}' (first on line {lines[path + (key,)]})",
+                           "keep one of them")
+        lines[path + (key,)] = key_line
+        mapping[key] = _construct(value_node, path + (key,), lines, seen, depth + 1)
+    return mapping
+
+
+def _construct_scalar(node: yaml.ScalarNode) -> Any:
+    if node.tag == STR:
+        return node.value
+    # Dates stay text: the schema checks them, and partial dates ('2025-08') are allowed.
+    if node.tag == TIMESTAMP:
+        return node.value
+    if node.tag in _SCALARS:
+        return _SCALARS[node.tag](node)
+    raise _refused_tag(node)
+
+
+def _refused_tag(node: yaml.Node) -> _Refused:
+    return _Refused(node.start_mark.line + 1, f"YAML tag '{node.tag}' is not allowed",
+                    "content files hold plain text, numbers, lists and mappings only")

@@ -1,0 +1,57 @@
+"""MkDocs hook: run the generator before every build, and keep serving the last good site.
+
+`mkdocs build` stops before MkDocs cleans site/ when the content has errors. During
+`mkdocs serve`, raising would make the server hang until the content is fixed, so the hook
+logs the problems, shows them on every page, and lets MkDocs build from the last good pages.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+# MkDocs loads this file by path, without the project root on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from generator.pipeline import build  # noqa: E402
+from generator.problems import ContentError, errors_in  # noqa: E402
+
+log = logging.getLogger("mkdocs.generator")
+_state = {"serving": False, "problems": ()}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _state["serving"] = command == "serve"
+
+
+def on_pre_build(config) -> None:
+    project = Path(config.config_file_path).resolve().parent
+    try:
+        result = build(project / "content", Path(config.docs_dir))
+    except ContentError as error:
+        _state["problems"] = error.problems
+        for problem in error.problems:
+            log.error(str(problem))
+        count = len(errors_in(error.problems))
+        if _state["serving"]:
+            log.error(f"{count} error(s) in content/: still serving the last good pages; fix and save to update")
+            return
+        raise PluginError(f"{count} error(s) in content/: nothing was written, site/ is unchanged") from None
+    _state["problems"] = ()
+    for warning in result.warnings:
+        log.warning(str(warning))
+    report = result.report
+    log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    problems = errors_in(_state["problems"])
+    if not (_state["serving"] and problems):
+        return markdown
+    lines = "\n".join(f"    - `{problem}`" for problem in problems)
+    banner = (f'!!! failure "The content has {len(problems)} error(s): this preview shows the last good version"\n\n'
+              f"{lines}\n\n")
+    return banner + markdown

@@ -1,0 +1,282 @@
+"""Check loaded documents against the model and against each other → records and problems.
+
+Pure: takes Documents, returns records and a list of located problems; reads nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from .load import Document
+from .model import MODELS, SLUG_PATTERN, WIKILINK, Record, Site
+from .problems import WARNING, Problem, did_you_mean
+
+
+KIND_NOUN = {
+    "actors": "an actor", "topics": "a topic", "positions": "a position", "events": "an event",
+    "sources": "a source", "glossary": "a glossary term",
+}
+
+# Which fields hold ids, and what kind each must name. "*" stands for every list index.
+REFERENCES = {
+    "actors": ((("affiliations", "*"), "actors"), (("sources", "*"), "sources")),
+    "topics": ((("sources", "*"), "sources"),),
+    "positions": ((("actor",), "actors"), (("topic",), "topics"),
+                  (("stances", "*", "sources", "*"), "sources")),
+    "events": ((("participants", "*"), "actors"), (("topics", "*"), "topics"),
+               (("sources", "*"), "sources")),
+    "sources": (),
+    "glossary": (),
+}
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Content that passed the per-file checks, with the documents it came from."""
+
+    site: Site | None
+    records: dict[str, tuple[Record, ...]]  # kind → records sorted by id
+    documents: dict[str, Document]  # id → document ("site" for the site file)
+
+
+def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str], ...] = ()
+             ) -> tuple[Validated, list[Problem]]:
+    """Validate every document and every reference between them; collect all problems.
+
+    Files that could not be read still count as existing ids (unreadable), so one broken
+    file is reported once, not again at every reference to it.
+    """
+    problems: list[Problem] = []
+    site: Site | None = None
+    records: dict[str, list[Record]] = {kind: [] for kind in REFERENCES}
+    by_id: dict[str, Document] = {}
+    for document in documents:
+        record = _validate_document(document, problems)
+        if document.kind == "site":
+            site = record
+            by_id["site"] = document
+            continue
+        if document.id in by_id and by_id[document.id].kind != "site":
+            first = by_id[document.id]
+            problems.append(Problem(document.path, 1, f"the id '{document.id}' is already used by {first.path}",
+                                    "ids are unique across all kinds: rename one of the files"))
+            continue
+        by_id[document.id] = document
+        if record is not None:
+            records[document.kind].append(record)
+    kinds = {doc_id: kind for kind, doc_id in unreadable if kind != "site"}
+    kinds.update({doc_id: doc.kind for doc_id, doc in by_id.items() if doc.kind != "site"})
+    # References are checked on the raw data, so a file with a schema error still gets
+    # its references checked in the same run.
+    for document in by_id.values():
+        problems.extend(_check_references(document, kinds))
+        problems.extend(_check_wikilinks(document, kinds))
+    for kind_records in records.values():
+        for record in kind_records:
+            problems.extend(_check_semantics(record, by_id[record.id]))
+    problems.extend(_check_position_pairs(records["positions"], by_id))
+    problems.extend(_check_alias_conflicts(records, by_id))
+    validated = Validated(site, {kind: tuple(sorted(rs, key=lambda r: r.id)) for kind, rs in records.items()}, by_id)
+    return validated, problems
+
+
+def _validate_document(document: Document, problems: list[Problem]) -> BaseModel | None:
+    model = MODELS[document.kind]
+    data = dict(document.data)
+    if document.kind != "site":
+        if "id" in data:
+            problems.append(Problem(document.path, document.line_of(("id",)),
+                                    "'id' is not a field: the id is the file name",
+                                    "remove this line, or rename the file"))
+        data["id"] = document.id
+        if not re.match(SLUG_PATTERN, document.id):
+            problems.append(Problem(document.path, 1,
+                                    f"the id '{document.id}' (the file name) is not a lowercase slug",
+                                    f"rename the file to '{_slugify(document.id)}.yaml'"))
+            data["id"] = _slugify(document.id) or "x"
+    try:
+        record = model.model_validate(data)
+        return record if document.kind == "site" or record.id == document.id else None
+    except ValidationError as error:
+        errors = _without_missing_that_are_misspelt(model, error.errors())
+        problems.extend(_problem_from_error(document, model, item) for item in errors)
+        return None
+
+
+def _without_missing_that_are_misspelt(model: type[BaseModel], errors: list[dict]) -> list[dict]:
+    # 'sumary:' is both an unknown field and a missing 'summary': say it once, as the typo.
+    misspelt = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            loc = tuple(error["loc"])
+            close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1, cutoff=0.6)
+            misspelt.update(loc[:-1] + (name,) for name in close)
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
+
+
+def _slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _problem_from_error(document: Document, model: type[BaseModel], error: dict) -> Problem:
+    loc = tuple(error["loc"])
+    where = _field_name(loc)
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        return Problem(document.path, document.line_of(loc[:-1]), f"missing required field '{loc[-1]}'",
+                       f"add a line '{loc[-1]}: …'")
+    if kind == "extra_forbidden":
+        fields = _fields_at(model, loc[:-1])
+        hint = did_you_mean(str(loc[-1]), fields) or f"known fields: {', '.join(fields)}"
+        return Problem(document.path, document.line_of(loc), f"unknown field '{where}'", hint)
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"].replace("'", "")
+        choices = [c.strip() for c in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(str(value), choices) or f"expected one of: {', '.join(choices)}"
+        return Problem(document.path, document.line_of(loc), f"{where}: '{value}' is not allowed", hint)
+    if kind == "string_pattern_mismatch":
+        return Problem(document.path, document.line_of(loc), f"{where}: '{value}' is not a valid id",
+                       "ids are lowercase letters, digits and hyphens, like 'keir-starmer'")
+    if kind == "too_short":
+        return Problem(document.path, document.line_of(loc), f"{where}: needs at least one entry",
+                       "every fact needs a source: list at least one source id" if "sources" in loc
+                       else "add at least one entry")
+    if kind in ("string_type", "tuple_type", "bool_type", "bool_parsing", "model_type", "dict_type"):
+        expected = {"string_type": "text", "tuple_type": "a list", "bool_parsing": "true or false",
+                    "bool_type": "true or false", "model_type": "a mapping of field: value",
+                    "dict_type": "a mapping of field: value"}[kind]
+        return Problem(document.path, document.line_of(loc),
+                       f"{where}: expected {expected}, got {_describe(value)}",
+                       "a list is written [a, b] or one '- item' per line" if expected == "a list" else "")
+    message, _, hint = error["msg"].partition(" — ")
+    return Problem(document.path, document.line_of(loc), f"{where}: {message}", hint)
+
+
+def _field_name(loc: tuple) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[part].annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            model = inner
+    return [name for name in model.model_fields if name != "id"]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return f"'{value}'"
+
+
+def _matches(path: tuple, pattern: tuple) -> bool:
+    return len(path) == len(pattern) and all(p == "*" or p == q for p, q in zip(pattern, path))
+
+
+def _walk_raw(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk_raw(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_raw(item, path + (index,))
+    else:
+        yield path, value
+
+
+def _check_references(document: Document, kinds: dict[str, str]) -> Iterator[Problem]:
+    for path, value in _walk_raw(document.data):
+        for pattern, target in REFERENCES.get(document.kind, ()):
+            if _matches(path, pattern):
+                problem = _reference_problem(str(value), target, kinds)
+                if problem:
+                    yield Problem(document.path, document.line_of(path), f"{_field_name(path)}: {problem[0]}", problem[1])
+
+
+def _reference_problem(ref: str, target: str, kinds: dict[str, str]) -> tuple[str, str] | None:
+    if kinds.get(ref) == target:
+        return None
+    if ref in kinds:
+        return (f"'{ref}' is {KIND_NOUN[kinds[ref]]}, not {KIND_NOUN[target]}",
+                f"name {KIND_NOUN[target]} id here")
+    candidates = [i for i, k in kinds.items() if k == target]
+    hint = did_you_mean(ref, candidates) or f"create content/{target}/{ref}.yaml, or fix the id"
+    return f"unknown {KIND_NOUN[target].split()[1]} '{ref}'", hint
+
+
+def _check_wikilinks(document: Document, kinds: dict[str, str]) -> Iterator[Problem]:
+    for path, value in _walk_raw(document.data):
+        if not isinstance(value, str):
+            continue
+        for match in WIKILINK.finditer(value):
+            ref = match.group(1).strip()
+            if ref not in kinds:
+                hint = did_you_mean(ref, kinds) or "use the id of an actor, topic, event, source, position or term"
+                yield Problem(document.path, document.line_of(path),
+                              f"{_field_name(path)}: [[{ref}]] links to an unknown id", hint)
+
+
+def _check_semantics(record: Record, document: Document) -> Iterator[Problem]:
+    kind = document.kind
+    if kind == "events" and record.end_date and record.end_date < record.date:
+        yield Problem(document.path, document.line_of(("end_date",)),
+                      f"end_date {record.end_date} is before date {record.date}", "swap them or fix the date")
+    if kind == "positions":
+        for index in range(1, len(record.stances)):
+            before, after = record.stances[index - 1], record.stances[index]
+            if after.date < before.date:
+                yield Problem(document.path, document.line_of(("stances", index, "date")),
+                              f"stances[{index}].date {after.date} is before the stance above it ({before.date})",
+                              "list stances in date order, oldest first")
+    if kind == "actors" and record.id in record.affiliations:
+        yield Problem(document.path, document.line_of(("affiliations",)),
+                      "affiliations: an actor cannot belong to itself", "remove its own id")
+
+
+def _check_position_pairs(positions: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:
+    seen: dict[tuple[str, str], str] = {}
+    for position in sorted(positions, key=lambda p: by_id[p.id].path):
+        pair = (position.actor, position.topic)
+        if pair in seen:
+            document = by_id[position.id]
+            yield Problem(document.path, document.line_of(("actor",)),
+                          f"a second position of '{pair[0]}' on '{pair[1]}' (the first is {by_id[seen[pair]].path})",
+                          "add the stance to the stances of the first file instead")
+        else:
+            seen[pair] = position.id
+
+
+def _check_alias_conflicts(records: dict[str, list[Record]], by_id: dict[str, Document]) -> Iterator[Problem]:
+    claimed: dict[str, str] = {}
+    for kind in ("actors", "topics", "glossary"):
+        for record in sorted(records[kind], key=lambda r: r.id):
+            names = [getattr(record, "name", None) or getattr(record, "title", None) or record.term]
+            for name in (*names, *record.aliases):
+                key = name.casefold()
+                owner = claimed.setdefault(key, record.id)
+                if owner != record.id:
+                    document = by_id[record.id]
+                    yield Problem(document.path, document.line_of(("aliases",)),
+                                  f"'{name}' is also the name or an alias of '{owner}' ({by_id[owner].path})",
+                                  "search and automatic links cannot tell them apart: keep it on one", WARNING)

@@ -1,0 +1,87 @@
+"""Write generated pages into docs/: the only module that writes.
+
+It owns exactly the files listed in its manifest (docs/.generated.json). It writes a file
+only when its bytes change (mkdocs serve rebuilds on every write, so rewriting unchanged
+files would loop), removes pages it wrote before whose entity is gone, and refuses to
+overwrite a file it did not write: those are hand-written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem
+
+MANIFEST = ".generated.json"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: int
+
+
+def read_manifest(docs_dir: Path) -> set[str]:
+    try:
+        return set(json.loads((docs_dir / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return set()
+
+
+def check_ownership(docs_dir: Path, pages: dict[str, str]) -> list[Problem]:
+    """Problems for generated pages that would overwrite hand-written files."""
+    owned = read_manifest(docs_dir)
+    return [
+        Problem(f"{docs_dir.name}/{path}", 1, "a hand-written file is in the way of a generated page",
+                "move or rename the hand-written file, or rename the entity")
+        for path in sorted(pages)
+        if path not in owned and (docs_dir / path).exists()
+    ]
+
+
+def write_pages(docs_dir: Path, pages: dict[str, str]) -> WriteReport:
+    """Make docs/ hold exactly these generated pages, touching only what changed."""
+    owned = read_manifest(docs_dir)
+    written = []
+    for path in sorted(pages):
+        target = docs_dir / path
+        data = pages[path].encode("utf-8")
+        if _same_bytes(target, data):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace(target, data)
+        written.append(path)
+    removed = sorted(owned - pages.keys())
+    for path in removed:
+        (docs_dir / path).unlink(missing_ok=True)
+        _remove_empty_parents(docs_dir, docs_dir / path)
+    manifest = (json.dumps(sorted(pages), indent=0) + "\n").encode("utf-8")
+    if not _same_bytes(docs_dir / MANIFEST, manifest):
+        _replace(docs_dir / MANIFEST, manifest)
+    return WriteReport(tuple(written), tuple(removed), len(pages) - len(written))
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _replace(path: Path, data: bytes) -> None:
+    # Write beside the target and rename over it, so a reader (or a stopped build)
+    # never sees half a page.
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _remove_empty_parents(docs_dir: Path, path: Path) -> None:
+    parent = path.parent
+    while parent != docs_dir and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent

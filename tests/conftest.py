@@ -1,0 +1,99 @@
+"""Shared test fixtures: temporary copies of the project, and real MkDocs builds of them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+GENERATED_MANIFEST = ".generated.json"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/golden from the fixture content")
+
+
+@dataclass
+class Project:
+    """A throwaway copy of the project: mkdocs.yml, hand-written docs, and some content."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def generator(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "generator", *args], cwd=self.root, env=_env(),
+                              capture_output=True, text=True)
+
+    def mkdocs_build(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", *args], cwd=self.root,
+                              env=_env(), capture_output=True, text=True)
+
+
+def _env() -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+    return env
+
+
+def _hand_written(directory: str, names: list[str]) -> list[str]:
+    """shutil.copytree ignore function: skip pages the generator wrote."""
+    manifest = ROOT / "docs" / GENERATED_MANIFEST
+    generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
+    relative = Path(directory).relative_to(ROOT / "docs")
+    return [n for n in names if n == GENERATED_MANIFEST or (relative / n).as_posix() in generated]
+
+
+def make_project(where: Path, content: Path) -> Project:
+    """Copy mkdocs.yml, the hand-written docs and the given content into a new folder."""
+    where.mkdir(parents=True, exist_ok=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("- generator/mkdocs_hook.py", f"- {ROOT / 'generator' / 'mkdocs_hook.py'}")
+    (where / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.copytree(ROOT / "docs", where / "docs", ignore=_hand_written)
+    shutil.copytree(ROOT / "overrides", where / "overrides")
+    shutil.copytree(content, where / "content")
+    return Project(where)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A fresh copy of the project with the fixture content (for tests that change it)."""
+    return make_project(tmp_path / "project", FIXTURE_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Project:
+    """One real `mkdocs build --strict` of the fixture content, shared by tests that read it."""
+    built = make_project(tmp_path_factory.mktemp("fixture-site"), FIXTURE_CONTENT)
+    result = built.mkdocs_build()
+    assert result.returncode == 0, result.stderr
+    built.build_log = result.stderr
+    return built
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Project:
+    """One real `mkdocs build --strict` of the project's own content/."""
+    built = make_project(tmp_path_factory.mktemp("real-site"), ROOT / "content")
+    result = built.mkdocs_build()
+    assert result.returncode == 0, result.stderr
+    built.build_log = result.stderr
+    return built

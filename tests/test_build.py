@@ -1,0 +1,79 @@
+"""Real `mkdocs build --strict` of the fixture content and of content/."""
+
+import re
+
+import pytest
+
+from conftest import ROOT
+
+EXTERNAL_ASSET = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.IGNORECASE)
+
+
+def _warnings(log: str) -> list[str]:
+    return [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
+
+
+@pytest.mark.parametrize("site_name", ["fixture_site", "real_site"])
+def test_strict_build_has_no_warnings(request, site_name):
+    site = request.getfixturevalue(site_name)
+    assert _warnings(site.build_log) == []
+    assert (site.site / "index.html").exists()
+    assert (site.site / "search" / "search_index.json").exists()
+
+
+@pytest.mark.parametrize("site_name", ["fixture_site", "real_site"])
+def test_the_site_asks_no_other_host(request, site_name):
+    site = request.getfixturevalue(site_name)
+    offenders = []
+    for page in site.site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        offenders += [f"{page.relative_to(site.site)}: {m.group(0)}" for m in EXTERNAL_ASSET.finditer(html)]
+        if "fonts.googleapis" in html or "fonts.gstatic" in html:
+            offenders.append(f"{page.relative_to(site.site)}: Google Fonts")
+    assert offenders == []
+
+
+def test_every_kind_of_page_is_built_and_linked_both_ways(fixture_site):
+    html = lambda path: (fixture_site.site / path / "index.html").read_text(encoding="utf-8")
+    actor = html("actors/ada-north")
+    assert 'href="../northland/"' in actor  # affiliation
+    assert 'href="../../positions/ada-north--ceasefire-first/"' in actor  # position history
+    assert 'href="../../events/first-call/"' in actor  # event taken part in
+    assert 'href="../ada-north/"' in html("actors/northland")  # member, the reverse of affiliation
+    assert 'href="../../actors/ada-north/"' in html("events/first-call")  # participant
+    assert 'href="../../events/first-call/"' in html("sources/gazette-report")  # cited by
+    assert 'href="../../positions/ada-north--ceasefire-first/"' in html("sources/courier-note")
+    topic = html("topics/ceasefire-first")
+    assert 'href="../../actors/ada-north/"' in topic and "stance--opposes" in topic
+    assert 'href="../river-summit/"' in html("events/first-call")  # next event
+    assert 'href="../first-call/"' in html("events/river-summit")  # previous event
+    home = html("")
+    assert "Fixture talks explained" in home and 'href="events/second-summit/"' in home
+
+
+def test_the_nav_lists_section_pages_only(fixture_site):
+    page = (fixture_site.site / "actors" / "ada-north" / "index.html").read_text(encoding="utf-8")
+    start = page.index('<nav class="md-nav md-nav--primary"')
+    nav = page[start:page.index("</nav>", start)]
+    assert 'href="../"' in nav and 'href="../../topics/"' in nav
+    for entity in ("northland", "first-call", "river-dispute", "gazette-report"):
+        assert entity not in nav
+
+
+def test_a_failed_build_keeps_the_last_good_site_and_pages(project):
+    assert project.mkdocs_build().returncode == 0
+    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
+    docs_before = {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()}
+    (project.content / "events" / "first-call.yaml").write_text("title: First call\nstatus: [held\n")
+    result = project.mkdocs_build()
+    assert result.returncode == 1
+    assert "content/events/first-call.yaml:2: YAML syntax error" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
+    assert {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()} == docs_before
+
+
+def test_generated_pages_are_ignored_by_git():
+    gitignore = (ROOT / ".gitignore").read_text()
+    for folder in ("/docs/actors/", "/docs/topics/", "/docs/positions/", "/docs/events/", "/docs/sources/", "/site/"):
+        assert folder in gitignore

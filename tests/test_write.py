@@ -1,0 +1,57 @@
+"""The writer owns its pages: changed files only, removals, and never a hand-written file."""
+
+from generator.pipeline import build
+from generator.problems import ContentError
+
+import pytest
+
+
+def _mtimes(folder):
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_second_build_with_no_change_writes_no_file(project):
+    first = build(project.content, project.docs)
+    assert len(first.report.written) == first.pages
+    before = _mtimes(project.docs)
+    second = build(project.content, project.docs)
+    assert second.report.written == ()
+    assert second.report.removed == ()
+    assert _mtimes(project.docs) == before
+
+
+def test_one_edit_rewrites_only_the_pages_that_show_it(project):
+    build(project.content, project.docs)
+    term = project.content / "glossary" / "truce.yaml"
+    term.write_text(term.read_text().replace("for a time", "for a while"))
+    assert build(project.content, project.docs).report.written == ("glossary.md",)
+
+
+def test_a_removed_entity_loses_its_page(project):
+    build(project.content, project.docs)
+    (project.content / "events" / "second-summit.yaml").unlink()
+    report = build(project.content, project.docs).report
+    assert report.removed == ("events/second-summit.md",)
+    assert not (project.docs / "events" / "second-summit.md").exists()
+    assert "events/river-summit.md" in report.written  # its "next event" link changed
+
+
+def test_hand_written_pages_are_never_touched(project):
+    build(project.content, project.docs)
+    hand_written = {p: p.read_bytes() for p in (project.docs / "editors").rglob("*") if p.is_file()}
+    (project.content / "events" / "first-call.yaml").unlink()
+    build(project.content, project.docs)
+    assert {p: p.read_bytes() for p in (project.docs / "editors").rglob("*") if p.is_file()} == hand_written
+
+
+def test_a_hand_written_file_in_the_way_is_refused(project):
+    (project.docs / "topics").mkdir()
+    (project.docs / "topics" / "river-dispute.md").write_text("# Mine\n")
+    with pytest.raises(ContentError) as error:
+        build(project.content, project.docs)
+    assert [str(p) for p in error.value.problems] == [
+        "docs/topics/river-dispute.md:1: a hand-written file is in the way of a generated page"
+        " — move or rename the hand-written file, or rename the entity"
+    ]
+    assert (project.docs / "topics" / "river-dispute.md").read_text() == "# Mine\n"
+    assert not (project.docs / "index.md").exists()
