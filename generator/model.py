@@ -132,6 +132,17 @@ class Position(Record):
     topic: Slug
     stances: Annotated[tuple[Stance, ...], Field(min_length=1)]
 
+    @property
+    def since(self) -> str:
+        """The date the latest stance began: the first of the run of equal stances at the end."""
+        latest = self.stances[-1].stance
+        since = self.stances[-1].date
+        for stance in reversed(self.stances):
+            if stance.stance != latest:
+                break
+            since = stance.date
+        return since
+
 
 class Event(Record):
     title: Line

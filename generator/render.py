@@ -68,6 +68,11 @@ class PageContext:
         """Free text from content with every [[id]] turned into a link."""
         return WIKILINK.sub(lambda m: self.link(m.group(1).strip(), m.group(2)), markdown)
 
+    def description(self, markdown: str, limit: int = 160) -> str:
+        """Plain text for a meta description: [[id]] becomes the entity's name."""
+        named = WIKILINK.sub(lambda m: m.group(2) or self.graph.title(m.group(1).strip()), markdown)
+        return shorten(plain(named), limit)
+
     def inline(self, markdown: str) -> str:
         """Free text for one line or one table cell."""
         return " ".join(self.text(markdown).split()).replace("|", "\\|")
@@ -88,15 +93,14 @@ def human_date(value: str | None) -> str:
     return f"{parts[2]} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
 
 
-def plain(markdown: str) -> str:
+def plain(text: str) -> str:
     """Text without Markdown links or emphasis, for meta descriptions."""
-    text = WIKILINK.sub(lambda m: m.group(2) or m.group(1), markdown)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return " ".join(re.sub(r"[*_`]", "", text).split())
 
 
-def description(markdown: str, limit: int = 160) -> str:
-    text = plain(markdown)
+def shorten(text: str, limit: int) -> str:
+    """Cut text at a word boundary to at most limit characters."""
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -111,7 +115,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; content HTML is refused at validation
     )
-    env.filters.update(date=human_date, yaml=json.dumps, description=description, plain=plain)
+    env.filters.update(date=human_date, yaml=json.dumps)
     env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS)
     return env
 
