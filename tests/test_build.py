@@ -77,3 +77,9 @@ def test_generated_pages_are_ignored_by_git():
     gitignore = (ROOT / ".gitignore").read_text()
     for folder in ("/docs/actors/", "/docs/topics/", "/docs/positions/", "/docs/events/", "/docs/sources/", "/site/"):
         assert folder in gitignore
+
+
+def test_the_nav_links_every_hand_written_page(fixture_site):
+    home = (fixture_site.site / "index.html").read_text(encoding="utf-8")
+    for href in ('href="about/methodology/"', 'href="editors/"'):
+        assert href in home
