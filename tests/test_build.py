@@ -82,5 +82,5 @@ def test_generated_pages_are_ignored_by_git():
 def test_the_nav_links_every_hand_written_page(fixture_site):
     home = (fixture_site.site / "index.html").read_text(encoding="utf-8")
     nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
-    for label in ("Methodology", "Editors&#39; guide"):
+    for label in ("Methodology", "Editors' guide"):
         assert label in nav, f"{label} is not in the nav"
