@@ -84,3 +84,16 @@ def test_the_nav_links_every_hand_written_page(fixture_site):
     nav = home[home.index('<nav class="md-nav md-nav--primary"'):]
     for label in ("Methodology", "Editors' guide"):
         assert label in nav, f"{label} is not in the nav"
+
+
+def test_no_article_noise_reaches_the_site(real_site):
+    from test_content_coverage import NOISE_PHRASES
+
+    # "Skip to content" is also the theme's own accessibility link: checked in content/ only.
+    noise = [p for p in NOISE_PHRASES if p != "Skip to content"]
+    noise += ["Taiwan Strait", "Netanyahu", "Hamas", "India US Tariff", "50% Duties", "MGDK"]
+    found = []
+    for page in real_site.site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8").lower()
+        found += [f"{page.relative_to(real_site.site)}: {p}" for p in noise if p.lower() in text]
+    assert found == []
