@@ -95,6 +95,11 @@ def plain(markdown: str) -> str:
     return " ".join(re.sub(r"[*_`]", "", text).split())
 
 
+def readable(graph: SiteGraph, markdown: str) -> str:
+    """Plain text with every [[id]] shown as its label or the entity's name."""
+    return plain(WIKILINK.sub(lambda m: m.group(2) or graph.title(m.group(1).strip()), markdown))
+
+
 def description(markdown: str, limit: int = 160) -> str:
     text = plain(markdown)
     if len(text) <= limit:
@@ -112,7 +117,10 @@ def make_environment() -> jinja2.Environment:
         autoescape=False,  # the output is Markdown; content HTML is refused at validation
     )
     env.filters.update(date=human_date, yaml=json.dumps, description=description, plain=plain)
-    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS)
+    # Imported here: structured data builds on this module's helpers (page paths, plain text).
+    from .structured import json_ld_text
+
+    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS, readable=readable, json_ld=json_ld_text)
     return env
 
 
