@@ -127,3 +127,14 @@ def test_without_an_address_the_feeds_are_left_out_with_a_warning(project):
     assert "content/site.yaml:1: warning: no base_url: the Atom and iCalendar feeds are not written" in result.stderr
     written = sorted(p.name for p in (project.docs / "data").iterdir())
     assert written == sorted([*(f"{kind}.csv" for kind in CSV_TABLES), "site.json", "site.schema.json"])
+
+
+def test_a_base_url_that_differs_from_site_url_fails_the_strict_build(project):
+    site_file = project.content / "site.yaml"
+    site_file.write_text(site_file.read_text() + 'base_url: "https://elsewhere.example/"\n', encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode == 1
+    assert (f"content/site.yaml:1: warning: base_url https://elsewhere.example/ differs from site_url {SITE_URL}"
+            " in mkdocs.yml — make them the same address, or remove base_url") in result.stderr
+    site_file.write_text(site_file.read_text().replace("https://elsewhere.example/", SITE_URL), encoding="utf-8")
+    assert project.mkdocs_build().returncode == 0
