@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Optional
+from typing import Annotated, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -78,9 +78,14 @@ class SiteInfo(BaseModel):
 
 def _exported_model(model: type[BaseModel]) -> type[BaseModel]:
     """The content model plus the address of the entity's page."""
+    annotations = {"page": str}
+    if model is Position:
+        # Stances are written in full too.
+        stance = type("Stance", (Stance,), {"__module__": __name__, "model_config": _SERIALIZED})
+        annotations["stances"] = Annotated[tuple[stance, ...], Field(min_length=1)]
     namespace = {
         "__module__": __name__,
-        "__annotations__": {"page": str},
+        "__annotations__": annotations,
         "model_config": _SERIALIZED,
         "page": Field(description="Address of the entity's page on the site (site-relative without a base URL)."),
     }

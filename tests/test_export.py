@@ -45,13 +45,18 @@ def test_the_dataset_follows_its_schema(dataset, validator):
     assert errors == []
 
 
-@pytest.mark.parametrize("breakage", ["unknown stance", "missing field", "extra field", "bad id"])
+@pytest.mark.parametrize("breakage", ["unknown stance", "missing field", "missing stance field", "no stances",
+                                      "extra field", "bad id"])
 def test_the_schema_rejects_what_content_could_not_hold(dataset, validator, breakage):
     broken = copy.deepcopy(dataset)
     if breakage == "unknown stance":
         broken["positions"][0]["stances"][0]["stance"] = "maybe"
     elif breakage == "missing field":
         del broken["events"][0]["status"]
+    elif breakage == "missing stance field":
+        del broken["positions"][0]["stances"][0]["quote"]  # every field is written, empty or not
+    elif breakage == "no stances":
+        broken["positions"][0]["stances"] = []
     elif breakage == "extra field":
         broken["actors"][0]["colour"] = "blue"
     else:
