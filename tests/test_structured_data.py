@@ -164,13 +164,14 @@ def browser():
 
 def test_a_browser_reads_the_json_ld_and_the_page_asks_no_other_host(browser, served):
     page = browser.new_page()
-    other_hosts = []
+    other_hosts, failed = [], []
     page.on("request", lambda request: other_hosts.append(request.url)
             if not request.url.startswith(served) and not request.url.startswith("data:") else None)
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     page.goto(served + "events/first-call/", wait_until="networkidle")
     scripts = page.eval_on_selector_all('script[type="application/ld+json"]', "els => els.map(e => e.textContent)")
     assert [json.loads(text)["@type"] for text in scripts] == ["Event"]
-    assert page.get_attribute('link[rel="alternate"][type="application/atom+xml"]', "href") == "../../data/events.atom"
     assert page.get_attribute("a.md-source", "href") == REPO_URL  # the repository link stays...
     assert other_hosts == []  # ...but the theme asks no code host's API for stars at view time
+    assert failed == []
     page.close()
