@@ -8,8 +8,10 @@ logs the problems, shows them on every page, and lets MkDocs build from the last
 from __future__ import annotations
 
 import logging
+import posixpath
 import sys
 from pathlib import Path
+from urllib.parse import urljoin
 
 # MkDocs loads this file by path, without the project root on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -18,9 +20,10 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 
 from generator.pipeline import build  # noqa: E402
 from generator.problems import ContentError, errors_in  # noqa: E402
+from generator.write import read_manifest  # noqa: E402
 
 log = logging.getLogger("mkdocs.generator")
-_state = {"serving": False, "problems": ()}
+_state = {"serving": False, "problems": (), "generated": set()}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -29,8 +32,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_pre_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
+    _state["generated"] = read_manifest(Path(config.docs_dir))
     try:
-        result = build(project / "content", Path(config.docs_dir))
+        result = build(project / "content", Path(config.docs_dir), config.site_url)
     except ContentError as error:
         _state["problems"] = error.problems
         for problem in error.problems:
@@ -41,6 +45,7 @@ def on_pre_build(config) -> None:
             return
         raise PluginError(f"{count} error(s) in content/: nothing was written, site/ is unchanged") from None
     _state["problems"] = ()
+    _state["generated"] = read_manifest(Path(config.docs_dir))
     for warning in result.warnings:
         log.warning(str(warning))
     report = result.report
@@ -48,6 +53,8 @@ def on_pre_build(config) -> None:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri in _state["generated"]:
+        page.edit_url = _content_edit_url(page, config)
     problems = errors_in(_state["problems"])
     if not (_state["serving"] and problems):
         return markdown
@@ -55,3 +62,19 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     banner = (f'!!! failure "The content has {len(problems)} error(s): this preview shows the last good version"\n\n'
               f"{lines}\n\n")
     return banner + markdown
+
+
+def _content_edit_url(page, config) -> str | None:
+    """'Edit this page' on a generated page opens the YAML file it came from, not its Markdown.
+
+    Pages made from many files (the section indexes, the glossary) have no edit_path and
+    no edit link: the generated Markdown is not in the repository.
+    """
+    edit_path = page.meta.get("edit_path")
+    if not (edit_path and config.repo_url and config.edit_uri):
+        return None
+    project = Path(config.config_file_path).resolve().parent
+    docs_in_repo = Path(config.docs_dir).resolve().relative_to(project).as_posix()
+    # edit_uri points at the docs folder ("edit/main/docs/"); content/ is a sibling of it.
+    docs_edit_url = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri)
+    return urljoin(docs_edit_url, posixpath.relpath(edit_path, docs_in_repo))

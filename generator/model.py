@@ -94,8 +94,9 @@ class Site(BaseModel):
     title: Line
     description: Line
     as_of: DateText = Field(description="The date the content is current to.")
-    repo_url: Optional[Url] = Field(None, description="Repository address, for 'edit this page' links.")
-    edit_branch: str = "main"
+    base_url: Optional[Url] = Field(
+        None, description="The site's public address (like site_url in mkdocs.yml), for absolute links in "
+                          "feeds, open data and structured data. Optional: `mkdocs build` uses site_url.")
 
 
 class Actor(Record):

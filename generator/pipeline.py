@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .export import exports
 from .link import SiteGraph, link
 from .load import load_content
-from .problems import ContentError, Problem, errors_in
+from .problems import WARNING, ContentError, Problem, errors_in
 from .render import render
 from .validate import validate
 from .write import WriteReport, check_ownership, write_pages
@@ -50,14 +51,20 @@ def check(content_dir: Path, timings: Timings | None = None) -> tuple[SiteGraph 
     return graph, problems
 
 
-def build(content_dir: Path, docs_dir: Path) -> BuildResult:
-    """Validate everything, then write the pages; raises ContentError before writing anything."""
+def build(content_dir: Path, docs_dir: Path, site_url: str | None = None) -> BuildResult:
+    """Validate everything, then write the pages; raises ContentError before writing anything.
+
+    site_url (MkDocs' site_url, from the hook) is the site's address when content/site.yaml
+    gives no base_url: feeds and structured data need absolute addresses.
+    """
     timings = Timings()
     graph, problems = check(content_dir, timings)
     if graph is None:
         raise ContentError(problems)
+    graph, address_problems = _with_base_url(graph, site_url)
+    problems = [*problems, *address_problems]
     started = time.perf_counter()
-    pages = render(graph)
+    pages = {**render(graph), **exports(graph)}
     started = timings.measure("render", started)
     in_the_way = check_ownership(docs_dir, pages)
     if in_the_way:
@@ -65,3 +72,15 @@ def build(content_dir: Path, docs_dir: Path) -> BuildResult:
     report = write_pages(docs_dir, pages)
     timings.measure("write", started)
     return BuildResult(report, tuple(problems), timings, len(pages))
+
+
+def _with_base_url(graph: SiteGraph, site_url: str | None) -> tuple[SiteGraph, list[Problem]]:
+    site_file = graph.paths["site"]
+    base_url = graph.site.base_url
+    if base_url and site_url and base_url.rstrip("/") != site_url.rstrip("/"):
+        return graph, [Problem(site_file, 1, f"base_url {base_url} differs from site_url {site_url} in mkdocs.yml",
+                               "make them the same address, or remove base_url", WARNING)]
+    if base_url or site_url:
+        return replace(graph, site=graph.site.model_copy(update={"base_url": base_url or site_url})), []
+    return graph, [Problem(site_file, 1, "no base_url: the Atom and iCalendar feeds are not written",
+                           "add 'base_url: https://…', the site's public address", WARNING)]

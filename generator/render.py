@@ -70,8 +70,7 @@ class PageContext:
 
     def description(self, markdown: str, limit: int = 160) -> str:
         """Plain text for a meta description: [[id]] becomes the entity's name."""
-        named = WIKILINK.sub(lambda m: m.group(2) or self.graph.title(m.group(1).strip()), markdown)
-        return shorten(plain(named), limit)
+        return shorten(readable(self.graph, markdown), limit)
 
     def inline(self, markdown: str) -> str:
         """Free text for one line or one table cell."""
@@ -99,6 +98,11 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[*_`]", "", text).split())
 
 
+def readable(graph: SiteGraph, markdown: str) -> str:
+    """Plain text with every [[id]] shown as its label or the entity's name."""
+    return plain(WIKILINK.sub(lambda m: m.group(2) or graph.title(m.group(1).strip()), markdown))
+
+
 def shorten(text: str, limit: int) -> str:
     """Cut text at a word boundary to at most limit characters."""
     if len(text) <= limit:
@@ -116,7 +120,10 @@ def make_environment() -> jinja2.Environment:
         autoescape=False,  # the output is Markdown; content HTML is refused at validation
     )
     env.filters.update(date=human_date, yaml=json.dumps)
-    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS)
+    # Imported here: structured data builds on this module's helpers (page paths, plain text).
+    from .structured import json_ld_text
+
+    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS, json_ld=json_ld_text)
     return env
 
 

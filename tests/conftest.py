@@ -50,6 +50,9 @@ class Project:
 
 def _env() -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT))
+    # mkdocs.yml reads these (the Pages workflow sets them); tests build with its defaults.
+    for name in ("SITE_URL", "REPO_URL"):
+        env.pop(name, None)
     return env
 
 

@@ -24,7 +24,8 @@ def test_one_edit_rewrites_only_the_pages_that_show_it(project):
     build(project.content, project.docs)
     term = project.content / "glossary" / "truce.yaml"
     term.write_text(term.read_text().replace("for a time", "for a while"))
-    assert build(project.content, project.docs).report.written == ("glossary.md",)
+    # The page, and the open data that holds the term.
+    assert build(project.content, project.docs).report.written == ("data/glossary.csv", "data/site.json", "glossary.md")
 
 
 def test_a_removed_entity_loses_its_page(project):

@@ -1,0 +1,152 @@
+"""Open data: the whole content as one JSON file with its JSON Schema, CSV tables and feeds.
+
+Pure: reads the site graph, returns {path relative to docs/: text}; the pipeline hands these
+to the writer with the pages, so the files are rebuilt from content/ on every build and
+MkDocs copies them into the site as they are. Output is deterministic (content order, no
+clock), so an unchanged content folder gives identical bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from .link import SiteGraph
+from .model import Actor, Event, GlossaryTerm, Position, Source, Stance, Topic
+from .feeds import ATOM_FEED, CALENDAR, atom_feed, icalendar
+from .urls import page_url, site_address
+
+DATA_DIR = "data"
+DATASET = f"{DATA_DIR}/site.json"
+SCHEMA = f"{DATA_DIR}/site.schema.json"
+KIND_MODELS = {"actors": Actor, "topics": Topic, "positions": Position, "events": Event,
+               "sources": Source, "glossary": GlossaryTerm}
+CSV_TABLES = ("actors", "topics", "positions", "events", "sources", "glossary")
+# Lists of ids are joined with "; " in a CSV cell; lists of sentences (aliases, outcomes)
+# may contain ";" themselves, so they are joined with a line break.
+ID_LISTS = {"affiliations", "participants", "topics", "sources"}
+
+
+def exports(graph: SiteGraph) -> dict[str, str]:
+    """Every open-data file and feed, as {path relative to docs/: text}."""
+    files = {DATASET: dataset_json(graph), SCHEMA: schema_json()}
+    files.update({f"{DATA_DIR}/{kind}.csv": csv_table(graph, kind) for kind in CSV_TABLES})
+    # A feed's ids and links must be absolute: without a base URL there is no feed.
+    if graph.site.base_url:
+        files[ATOM_FEED] = atom_feed(graph)
+        files[CALENDAR] = icalendar(graph)
+    return files
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+def dataset(graph: SiteGraph) -> dict:
+    """The whole content as plain JSON-ready data, each entity with the address of its page."""
+    site = graph.site
+    data = {"site": {"title": site.title, "description": site.description, "as_of": site.as_of,
+                     "base_url": site.base_url, "page": site_address(graph)}}
+    for kind in KIND_MODELS:
+        data[kind] = [_exported(graph, record) for record in getattr(graph, kind).values()]
+    return data
+
+
+def _exported(graph: SiteGraph, record: BaseModel) -> dict:
+    return {**record.model_dump(mode="json"), "page": page_url(graph, record.id)}
+
+
+def dataset_json(graph: SiteGraph) -> str:
+    return json.dumps(dataset(graph), ensure_ascii=False, indent=2) + "\n"
+
+
+# Every field is always written, defaults included: the schema says so ("required").
+_SERIALIZED = ConfigDict(extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class SiteInfo(BaseModel):
+    model_config = _SERIALIZED
+
+    title: str
+    description: str = Field(description="Markdown; [[id]] refers to another entity by id.")
+    as_of: str = Field(description="The date the content is current to (YYYY-MM-DD, YYYY-MM or YYYY).")
+    base_url: Optional[str] = Field(description="The site's public address, when known.")
+    page: str = Field(description="Address of the site's home page.")
+
+
+def _exported_model(model: type[BaseModel]) -> type[BaseModel]:
+    """The content model plus the address of the entity's page."""
+    annotations = {"page": str}
+    if model is Position:
+        # Stances are written in full too.
+        stance = type("Stance", (Stance,), {"__module__": __name__, "model_config": _SERIALIZED})
+        annotations["stances"] = Annotated[tuple[stance, ...], Field(min_length=1)]
+    namespace = {
+        "__module__": __name__,
+        "__annotations__": annotations,
+        "model_config": _SERIALIZED,
+        "page": Field(description="Address of the entity's page on the site (site-relative without a base URL)."),
+    }
+    return type(model.__name__, (model,), namespace)
+
+
+def schema() -> dict:
+    """JSON Schema (2020-12) of data/site.json, from the same models that validate content/."""
+    fields = {kind: (list[_exported_model(model)], ...) for kind, model in KIND_MODELS.items()}
+    dataset_model = create_model("Dataset", __config__=_SERIALIZED, site=(SiteInfo, ...), **fields)
+    result = dataset_model.model_json_schema(mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "Explainer site: open data",
+            "description": "Every entity of the site as curated in content/; see about/data/ on the site.",
+            **{key: value for key, value in result.items() if key != "title"}}
+
+
+def schema_json() -> str:
+    return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+def csv_columns(kind: str) -> list[str]:
+    """Column names of one CSV table: the model's fields, id first, then notes and page."""
+    if kind == "positions":
+        stance_fields = [name for name in Stance.model_fields if name != "notes"]
+        return ["position", "actor", "topic", "stance_number", *stance_fields, "notes", "page"]
+    fields = [name for name in KIND_MODELS[kind].model_fields if name not in ("id", "notes")]
+    return ["id", *fields, "notes", "page"]
+
+
+def csv_rows(graph: SiteGraph, kind: str) -> list[dict]:
+    """The rows of one table as {column: value}; positions give one row per stance."""
+    if kind != "positions":
+        return [_exported(graph, record) for record in getattr(graph, kind).values()]
+    rows = []
+    for position in graph.positions.values():
+        for number, stance in enumerate(position.stances, start=1):
+            rows.append({"position": position.id, "actor": position.actor, "topic": position.topic,
+                         "stance_number": number, **stance.model_dump(mode="json"),
+                         "page": page_url(graph, position.id)})
+    return rows
+
+
+def csv_table(graph: SiteGraph, kind: str) -> str:
+    """One CSV table (RFC 4180: comma-separated, CRLF line ends, a header row)."""
+    columns = csv_columns(kind)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in csv_rows(graph, kind):
+        writer.writerow([_cell(column, row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def _cell(column: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ("; " if column in ID_LISTS else "\n").join(value)
+    return str(value)

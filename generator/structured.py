@@ -1,0 +1,94 @@
+"""Structured data: a schema.org description of each entity, for search engines and reusers.
+
+Pure: site graph → JSON-LD (a dict, or its JSON text for a page's front matter). The theme
+override (overrides/main.html) puts it in the page's <head> as application/ld+json.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .link import SiteGraph
+from .model import Actor, Event, Position, Source, Topic
+from .render import readable
+from .urls import page_url, site_address
+
+CONTEXT = "https://schema.org"
+ACTOR_TYPES = {"person": "Person", "state": "Country", "organization": "Organization",
+               "alliance": "Organization", "group": "Organization"}
+EVENT_STATUS = {"held": "EventScheduled", "planned": "EventScheduled", "cancelled": "EventCancelled"}
+
+
+def json_ld(graph: SiteGraph, entity_id: str) -> dict:
+    """The schema.org description of one entity ("site" for the site itself)."""
+    if entity_id == "site":
+        return _website(graph)
+    record = graph.entity(entity_id)
+    data = {"@context": CONTEXT, "@type": "Thing", "@id": page_url(graph, entity_id),
+            "url": page_url(graph, entity_id), "name": graph.title(entity_id)}
+    if isinstance(record, Actor):
+        data.update(_actor(graph, record))
+    elif isinstance(record, Event):
+        data.update(_event(graph, record))
+    elif isinstance(record, Source):
+        data.update(_source(graph, record))
+    elif isinstance(record, Topic):
+        data.update(description=readable(graph, record.summary), alternateName=list(record.aliases))
+    elif isinstance(record, Position):
+        data.update(_position(graph, record))
+    return {key: value for key, value in data.items() if value not in ("", [], None)}
+
+
+def json_ld_text(graph: SiteGraph, entity_id: str) -> str:
+    """json_ld as one line of JSON, which is also valid YAML for front matter."""
+    return json.dumps(json_ld(graph, entity_id), ensure_ascii=False)
+
+
+def _reference(graph: SiteGraph, entity_id: str) -> dict:
+    """A short mention of another entity: its type, name and page."""
+    record = graph.entity(entity_id)
+    kind = ACTOR_TYPES.get(getattr(record, "kind", ""), "Thing") if isinstance(record, Actor) else "Thing"
+    return {"@type": kind, "@id": page_url(graph, entity_id), "name": graph.title(entity_id)}
+
+
+def _website(graph: SiteGraph) -> dict:
+    site = graph.site
+    return {"@context": CONTEXT, "@type": "WebSite", "@id": site_address(graph) or "./",
+            "url": site_address(graph) or "./", "name": site.title,
+            "description": readable(graph, site.description), "dateModified": site.as_of}
+
+
+def _actor(graph: SiteGraph, actor: Actor) -> dict:
+    data = {"@type": ACTOR_TYPES[actor.kind], "description": readable(graph, actor.summary),
+            "alternateName": list(actor.aliases),
+            "memberOf": [_reference(graph, parent) for parent in actor.affiliations]}
+    if actor.kind == "person" and actor.role:
+        data["jobTitle"] = readable(graph, actor.role)
+    return data
+
+
+def _event(graph: SiteGraph, event: Event) -> dict:
+    data = {"@type": "Event", "description": readable(graph, event.summary),
+            "startDate": event.date, "endDate": event.end_date or event.date,
+            "eventStatus": f"{CONTEXT}/{EVENT_STATUS[event.status]}" if event.status in EVENT_STATUS else None,
+            "attendee": [_reference(graph, actor_id) for actor_id in event.participants],
+            "about": [_reference(graph, topic_id) for topic_id in event.topics]}
+    if event.location:
+        data["location"] = {"@type": "Place", "name": readable(graph, event.location)}
+    return data
+
+
+def _source(graph: SiteGraph, source: Source) -> dict:
+    data = {"@type": "CreativeWork", "headline": source.title, "datePublished": source.published,
+            "description": readable(graph, source.summary) if source.summary else None,
+            # The work itself lives at its own address; this page describes it.
+            "url": source.url, "mainEntityOfPage": page_url(graph, source.id)}
+    if source.publisher:
+        data["publisher"] = {"@type": "Organization", "name": readable(graph, source.publisher)}
+    return data
+
+
+def _position(graph: SiteGraph, position: Position) -> dict:
+    latest = position.stances[-1]
+    return {"description": f"Latest stance: {latest.stance} ({latest.date}). {readable(graph, latest.summary)}",
+            "about": [_reference(graph, position.actor), _reference(graph, position.topic)]}

@@ -1,0 +1,117 @@
+"""The Atom feed and the iCalendar file parse by their standards and hold the events."""
+
+import datetime
+import json
+
+import feedparser
+import icalendar
+import pytest
+
+from published import SITE_URL, built_file
+
+
+def _atom(site):
+    return feedparser.parse((site.site / "data" / "events.atom").read_bytes())
+
+
+def _calendar(site) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical((site.site / "data" / "events.ics").read_bytes())
+
+
+def _events(site) -> dict:
+    dataset = json.loads((site.site / "data" / "site.json").read_text(encoding="utf-8"))
+    return {event["id"]: event for event in dataset["events"]}
+
+
+def test_the_atom_feed_is_valid_atom_newest_first(fixture_site):
+    feed = _atom(fixture_site)
+    assert feed.bozo == 0, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.id == SITE_URL + "data/events.atom"
+    # Its date comes from the content (site as_of), not from the clock.
+    assert feed.feed.updated == "2024-03-10T00:00:00Z"
+    assert [entry.link for entry in feed.entries] == [
+        SITE_URL + "events/second-summit/", SITE_URL + "events/river-summit/", SITE_URL + "events/first-call/"]
+    published = [entry.published_parsed for entry in feed.entries]
+    assert published == sorted(published, reverse=True)
+    for entry in feed.entries:
+        assert entry.id == entry.link and built_file(fixture_site.site, entry.link).is_file()
+
+
+def test_atom_entries_say_when_and_what_in_names_not_ids(fixture_site):
+    entries = {entry.title: entry for entry in _atom(fixture_site).entries}
+    call = entries["First call"]
+    assert call.summary == "15 January 2024 (call, held). A call between Ada North and Southland."
+    assert call.published == "2024-01-15T00:00:00Z" and call.tags[0].term == "call"
+    # An event still ahead of the content's as_of is dated by as_of; its summary names the month.
+    assert entries["Second summit"].updated == "2024-03-10T00:00:00Z"
+    assert entries["Second summit"].summary.startswith("April 2024 (summit, proposed).")
+
+
+def test_the_calendar_is_valid_icalendar_with_all_day_events(fixture_site):
+    raw = (fixture_site.site / "data" / "events.ics").read_bytes()
+    lines = raw.split(b"\r\n")
+    assert lines[-1] == b"" and b"\n" not in raw.replace(b"\r\n", b""), "RFC 5545: every line ends in CRLF"
+    assert max(len(line) for line in lines) <= 75, "RFC 5545: lines are folded at 75 octets"
+    calendar = _calendar(fixture_site)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+    assert sorted(events) == sorted(SITE_URL + f"events/{i}/" for i in ("first-call", "river-summit", "second-summit"))
+    for event in events.values():
+        assert event["DTSTAMP"].dt == datetime.datetime(2024, 3, 10, tzinfo=datetime.timezone.utc)
+        for name in ("DTSTART", "DTEND"):
+            value = event[name].dt
+            assert isinstance(value, datetime.date) and not isinstance(value, datetime.datetime), "all-day"
+    call = events[SITE_URL + "events/first-call/"]
+    assert (call["DTSTART"].dt, call["DTEND"].dt) == (datetime.date(2024, 1, 15), datetime.date(2024, 1, 16))
+    assert str(call["STATUS"]) == "CONFIRMED" and str(call["URL"]) == SITE_URL + "events/first-call/"
+    summit = events[SITE_URL + "events/river-summit/"]
+    assert (summit["DTSTART"].dt, summit["DTEND"].dt) == (datetime.date(2024, 2, 18), datetime.date(2024, 2, 20))
+    assert str(summit["LOCATION"]) == "Bridgetown"
+
+
+def test_a_month_only_event_spans_its_month(fixture_site):
+    event = next(e for e in _calendar(fixture_site).walk("VEVENT") if "second-summit" in str(e["UID"]))
+    assert (event["DTSTART"].dt, event["DTEND"].dt) == (datetime.date(2024, 4, 1), datetime.date(2024, 5, 1))
+    assert str(event["SUMMARY"]) == "Second summit (day not known)"
+    assert str(event["STATUS"]) == "TENTATIVE"  # proposed
+
+
+def test_text_survives_escaping_and_folding_and_year_only_dates_stay_out(project):
+    site_file = project.content / "site.yaml"
+    site_file.write_text(site_file.read_text() + f'base_url: "{SITE_URL}"\n', encoding="utf-8")
+    title = "Talks; round two, in Zürich — with a title long enough to be folded across several lines"
+    event = project.content / "events" / "first-call.yaml"
+    event.write_text(event.read_text().replace("title: First call", f'title: "{title}"'), encoding="utf-8")
+    (project.content / "events" / "year-talks.yaml").write_text(
+        'title: Talks some time that year\ndate: "2023"\nstatus: held\nsummary: S.\nsources: [courier-note]\n',
+        encoding="utf-8")
+    result = project.generator("build")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", "base_url set: no warning"
+    raw = (project.docs / "data" / "events.ics").read_bytes()
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 75
+    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")]
+    assert title in summaries
+    assert "Talks some time that year" not in summaries
+    feed = feedparser.parse((project.docs / "data" / "events.atom").read_bytes())
+    assert feed.bozo == 0
+    assert [e.title for e in feed.entries][-1] == "Talks some time that year"  # oldest last
+    assert title in [e.title for e in feed.entries]
+
+
+def test_feeds_are_byte_stable(project):
+    site_file = project.content / "site.yaml"
+    site_file.write_text(site_file.read_text() + f'base_url: "{SITE_URL}"\n', encoding="utf-8")
+    assert project.generator("build").returncode == 0
+    first = {name: (project.docs / "data" / name).read_bytes() for name in ("events.atom", "events.ics")}
+    result = project.generator("build")
+    assert "0 written" in result.stdout
+    assert {name: (project.docs / "data" / name).read_bytes() for name in first} == first
+
+
+@pytest.mark.parametrize("name", ["events.atom", "events.ics"])
+def test_the_events_page_links_the_feeds(fixture_site, name):
+    html = (fixture_site.site / "events" / "index.html").read_text(encoding="utf-8")
+    assert f'href="../data/{name}"' in html
+    assert (fixture_site.site / "data" / name).is_file()

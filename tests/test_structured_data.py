@@ -1,0 +1,177 @@
+"""Each entity page carries schema.org JSON-LD, a meta description and an edit link to its YAML;
+the sitemap lists every page."""
+
+import functools
+import json
+import os
+import shutil
+import threading
+import xml.etree.ElementTree as ET
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import yaml
+
+from conftest import FIXTURE_CONTENT
+from published import REPO_URL, SITE_URL, built_file, head_of
+
+SCHEMA_ORG = "https://schema.org"
+EXPECTED_TYPES = {
+    "actors/ada-north": "Person",
+    "actors/northland": "Country",
+    "actors/river-pact": "Organization",
+    "events/first-call": "Event",
+    "sources/gazette-report": "CreativeWork",
+    "sources/courier-note": "CreativeWork",
+    "topics/river-dispute": "Thing",
+    "positions/southland--river-dispute": "Thing",
+    "": "WebSite",
+}
+# What schema.org requires or recommends for each type, as this site fills it in.
+EXPECTED_PROPERTIES = {
+    "Person": {"name", "url", "description", "jobTitle", "memberOf"},
+    "Country": {"name", "url", "description"},
+    "Organization": {"name", "url", "description"},
+    "Event": {"name", "url", "description", "startDate", "endDate", "eventStatus", "attendee", "about"},
+    "CreativeWork": {"name", "headline", "datePublished", "mainEntityOfPage"},
+    "Thing": {"name", "url", "description"},
+    "WebSite": {"name", "url", "description", "dateModified"},
+}
+ENTITY_PAGES = [f"{kind}/{path.stem}" for kind in ("actors", "topics", "positions", "events", "sources")
+                for path in sorted((FIXTURE_CONTENT / kind).glob("*.yaml"))]
+
+
+def _json_ld(site, page: str) -> dict:
+    scripts = head_of(site.site, page).json_ld
+    assert len(scripts) == 1, f"{page}: {len(scripts)} JSON-LD scripts"
+    return json.loads(scripts[0])
+
+
+@pytest.mark.parametrize("page", ENTITY_PAGES + [""])
+def test_every_entity_page_has_schema_org_json_ld(fixture_site, page):
+    data = _json_ld(fixture_site, page)
+    assert data["@context"] == SCHEMA_ORG
+    address = SITE_URL + (page + "/" if page else "")
+    assert data["@id"] == address
+    # A source's url is the work's own address; its page here is the page about it.
+    assert (data["mainEntityOfPage"] if data["@type"] == "CreativeWork" else data["url"]) == address
+    expected_type = EXPECTED_TYPES.get(page)
+    if expected_type:
+        assert data["@type"] == expected_type
+        assert EXPECTED_PROPERTIES[expected_type] <= data.keys(), EXPECTED_PROPERTIES[expected_type] - data.keys()
+    for mentioned in [*data.get("memberOf", []), *data.get("attendee", []), *data.get("about", [])]:
+        assert built_file(fixture_site.site, mentioned["@id"]).is_file(), mentioned
+
+
+def test_json_ld_values_follow_schema_org(fixture_site):
+    event = _json_ld(fixture_site, "events/river-summit")
+    assert (event["startDate"], event["endDate"]) == ("2024-02-18", "2024-02-19")
+    assert event["eventStatus"] == f"{SCHEMA_ORG}/EventScheduled"
+    assert event["location"] == {"@type": "Place", "name": "Bridgetown"}
+    assert [a["name"] for a in event["attendee"]] == ["Northland", "Southland", "River Pact"]
+    assert {a["@type"] for a in event["attendee"]} == {"Country", "Organization"}
+    source = _json_ld(fixture_site, "sources/gazette-report")
+    assert source["url"] == "https://example.org/gazette/talks-begin"  # the work itself
+    assert source["publisher"] == {"@type": "Organization", "name": "The Fixture Gazette"}
+    assert source["datePublished"] == "2024-01-16"
+    person = _json_ld(fixture_site, "actors/ada-north")
+    assert person["alternateName"] == ["A. North", "Ada Nord"]
+    assert person["memberOf"][0] == {"@type": "Country", "@id": SITE_URL + "actors/northland/", "name": "Northland"}
+
+
+@pytest.mark.parametrize("page", ENTITY_PAGES)
+def test_the_meta_description_comes_from_the_summary(fixture_site, page):
+    markdown = (fixture_site.docs / f"{page}.md").read_text(encoding="utf-8")
+    front_matter = yaml.safe_load(markdown.split("---\n")[1])
+    description = head_of(fixture_site.site, page).description
+    assert description == front_matter["description"]
+    assert description and "[[" not in description
+    assert description != fixture_site_description()
+
+
+def fixture_site_description() -> str:
+    return yaml.safe_load((FIXTURE_CONTENT / "site.yaml").read_text())["description"]
+
+
+def test_meta_descriptions_name_entities_not_ids(fixture_site):
+    assert head_of(fixture_site.site, "events/first-call").description == "A call between Ada North and Southland."
+
+
+def test_the_sitemap_lists_every_page_at_its_address(fixture_site):
+    root = ET.parse(fixture_site.site / "sitemap.xml").getroot()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    addresses = [loc.text.strip() for loc in root.findall("s:url/s:loc", namespace)]
+    for page in ENTITY_PAGES + ["", "actors/", "editors/", "about/data/"]:
+        page = page if page.endswith("/") or not page else page + "/"
+        assert SITE_URL + page in addresses, page
+    for address in addresses:
+        assert built_file(fixture_site.site, address).is_file(), address
+
+
+@pytest.mark.parametrize("page, content_file", [
+    ("actors/ada-north", "content/actors/ada-north.yaml"),
+    ("positions/ada-north--ceasefire-first", "content/positions/ada-north--ceasefire-first.yaml"),
+    ("events/second-summit", "content/events/second-summit.yaml"),
+    ("", "content/site.yaml"),
+])
+def test_edit_opens_the_yaml_file_a_generated_page_came_from(fixture_site, page, content_file):
+    assert head_of(fixture_site.site, page).edit_links == [f"{REPO_URL}/edit/main/{content_file}"]
+    assert (fixture_site.root / content_file).is_file()
+
+
+def test_hand_written_pages_keep_the_default_edit_link(fixture_site):
+    assert head_of(fixture_site.site, "editors").edit_links == [f"{REPO_URL}/edit/main/docs/editors/index.md"]
+
+
+@pytest.mark.parametrize("page", ["actors", "events", "glossary"])
+def test_pages_made_from_many_files_have_no_edit_link(fixture_site, page):
+    # Their Markdown is generated and not in the repository: a link would lead nowhere.
+    assert head_of(fixture_site.site, page).edit_links == []
+
+
+# --- In a real browser ---------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def served(fixture_site):
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(fixture_site.site))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which("chromium") or os.path.exists(CHROMIUM)):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing: CI must have it (make chromium)")
+        pytest.skip("Chromium is not installed (make chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_a_browser_reads_the_json_ld_and_the_page_asks_no_other_host(browser, served):
+    page = browser.new_page()
+    other_hosts, failed = [], []
+    page.on("request", lambda request: other_hosts.append(request.url)
+            if not request.url.startswith(served) and not request.url.startswith("data:") else None)
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(served + "events/first-call/", wait_until="networkidle")
+    scripts = page.eval_on_selector_all('script[type="application/ld+json"]', "els => els.map(e => e.textContent)")
+    assert [json.loads(text)["@type"] for text in scripts] == ["Event"]
+    assert page.get_attribute("a.md-source", "href") == REPO_URL  # the repository link stays...
+    assert other_hosts == []  # ...but the theme asks no code host's API for stars at view time
+    assert failed == []
+    page.close()
