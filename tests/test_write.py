@@ -24,7 +24,12 @@ def test_one_edit_rewrites_only_the_pages_that_show_it(project):
     build(project.content, project.docs)
     term = project.content / "glossary" / "truce.yaml"
     term.write_text(term.read_text().replace("for a time", "for a while"))
-    assert build(project.content, project.docs).report.written == ("glossary.md",)
+    written = build(project.content, project.docs).report.written
+    # The definition shows on the glossary page and, as a tooltip, on each page using the term.
+    showing = {p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*.md")
+               if "for a while" in p.read_text(encoding="utf-8")}
+    assert "glossary.md" in written and "actors/river-pact.md" not in written
+    assert set(written) == showing
 
 
 def test_a_removed_entity_loses_its_page(project):
