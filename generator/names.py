@@ -33,7 +33,7 @@ class NameIndex:
     pattern: re.Pattern | None
 
 
-def _pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
+def names_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
     # Longest first, so "Ada North" wins over "North"; lookarounds instead of \b because a
     # name may end in a full stop ("A. North").
     ordered = sorted(set(names), key=lambda n: (-len(n), n))
@@ -53,7 +53,7 @@ def entity_names(graph: SiteGraph) -> NameIndex:
         for name in (topic.title, *topic.aliases):
             claims.setdefault(name.strip(), set()).add(topic.id)
     ids = {name: next(iter(owners)) for name, owners in claims.items() if len(owners) == 1 and name}
-    return NameIndex(ids, _pattern(ids))
+    return NameIndex(ids, names_pattern(ids))
 
 
 def autolink(markdown: str, names: NameIndex, already_linked: set[str],
@@ -88,7 +88,7 @@ def glossary_terms(graph: SiteGraph, plain: Callable[[str], str]) -> Glossary:
     for term in graph.glossary.values():
         for name in (term.term, *term.aliases):
             definitions.setdefault(name.strip().casefold(), plain(term.definition))
-    return Glossary(definitions, _pattern(definitions, re.IGNORECASE))
+    return Glossary(definitions, names_pattern(definitions, re.IGNORECASE))
 
 
 def with_tooltips(markdown: str, glossary: Glossary) -> str:
