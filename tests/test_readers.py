@@ -14,7 +14,7 @@ from generator.render import plain
 
 from conftest import FIXTURE_CONTENT
 
-EVENTS_IN_DATE_ORDER = ["first-call", "river-summit", "harbour-talks", "second-summit", "bridge-visit"]
+EVENTS_IN_DATE_ORDER = ["first-call", "river-summit", "second-summit", "harbour-talks", "bridge-visit"]
 STATUSES = {"first-call": "held", "river-summit": "held", "harbour-talks": "cancelled",
             "second-summit": "proposed", "bridge-visit": "planned"}
 
@@ -33,7 +33,7 @@ def test_timeline_lists_every_event_in_date_order_grouped_by_month(html):
     listed = re.findall(r'href="\.\./events/([a-z0-9-]+)/"', page)
     assert list(dict.fromkeys(listed)) == EVENTS_IN_DATE_ORDER
     months = re.findall(r'<h2 id="[^"]*">([^<]+)<a class="headerlink"', page)
-    assert months[1:] == ["January 2024", "February 2024", "March 2024", "April 2024", "May 2024"]
+    assert months[1:] == ["January 2024", "February 2024", "April 2024", "May 2024"]
     for event_id, status in STATUSES.items():
         item = re.search(rf'<li>.*?href="\.\./events/{event_id}/".*?</li>', page, re.S).group(0)
         assert f'<span class="status status--{status}">{status}</span>' in item
