@@ -57,15 +57,16 @@ def test_matrix_cells_are_labelled_badges_linking_to_position_history(html):
     table = page[page.index("<table>"):page.index("</table>")]
     rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
     header = re.findall(r'href="\.\./topics/([a-z0-9-]+)/"', rows[0])
-    assert header == ["ceasefire-first", "river-dispute"]
+    assert header == ["ceasefire-first", "harbour-access", "river-dispute"]
     cells = {re.search(r'actors/([a-z0-9-]+)/', row).group(1): re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[1:]
              for row in rows[1:]}
-    assert sorted(cells) == ["ada-north", "southland"]  # actors with a recorded position
-    ada_ceasefire, ada_river = cells["ada-north"]
+    assert list(cells) == ["ada-north", "northland", "southland"]  # actors with a recorded position
+    ada_ceasefire, ada_harbour, ada_river = cells["ada-north"]
     assert 'href="../positions/ada-north--ceasefire-first/"' in ada_ceasefire
     assert '<span class="stance stance--opposes">opposes</span>' in ada_ceasefire
-    assert ada_river.strip() == ""  # the sources say nothing
-    assert '<span class="stance stance--conditional">conditional</span>' in cells["southland"][1]
+    assert ada_harbour.strip() == ada_river.strip() == ""  # the sources say nothing
+    assert '<span class="stance stance--conditional">conditional</span>' in cells["southland"][2]
+    assert '<span class="stance stance--supports">supports</span>' in cells["northland"][1]
 
 
 def test_changes_of_mind_are_called_out_with_date_and_source(html):

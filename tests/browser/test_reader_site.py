@@ -1,0 +1,208 @@
+"""The built fixture site in a real browser: Debian's Chromium driven by Playwright.
+
+The site is served from 127.0.0.1 by http.server in a thread. Every page a test opens is
+watched: any console error, or any request to another host, fails that test. Screenshots
+of the home, matrix and timeline pages go to test-artifacts/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+AXE_PAGES = ["", "actors/ada-north/", "topics/ceasefire-first/", "events/harbour-talks/", "timeline/", "matrix/",
+             "who-met-whom/"]
+
+
+def _unavailable(reason: str):
+    # In CI a missing browser is a broken set-up, not a reason to skip.
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        _unavailable(f"no Chromium at {CHROMIUM}: install Debian's chromium (`make chromium`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is missing: pip install -r requirements-dev.txt")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(fixture_site):
+    handler = functools.partial(_QuietHandler, directory=str(fixture_site.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class Watched:
+    """A browser page that records console errors, page errors and every request's host."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base = page, base
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", self._request)
+
+    def _request(self, request) -> None:
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != "127.0.0.1":
+            self.foreign.append(request.url)
+
+    def open(self, path: str):
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("load")
+        return self.page
+
+
+@pytest.fixture
+def watched(browser, site_url):
+    context = browser.new_context(viewport=DESKTOP)
+    page = Watched(context.new_page(), site_url)
+    yield page
+    context.close()
+    # Every test that opens pages proves on the way that they are quiet and offline.
+    assert page.errors == [], f"console errors: {page.errors}"
+    assert page.foreign == [], f"requests to other hosts: {page.foreign}"
+
+
+def _search(page, query: str) -> list[str]:
+    """Type a query and return the result links; retype while the index is still loading."""
+    box = page.locator("input.md-search__input")
+    for _ in range(20):
+        page.keyboard.press("Escape")
+        page.locator("label.md-header__button[for='__search']").first.click() if not box.is_visible() else box.click()
+        box.fill("")
+        box.type(query)
+        links = page.locator(".md-search-result__item > a.md-search-result__link")
+        try:
+            links.first.wait_for(state="attached", timeout=1000)
+        except Exception:  # the worker had not built the index yet: type again
+            continue
+        # Material adds ?h=<query> to highlight the words: compare the page addresses only.
+        return [urlsplit(href).path for href in links.evaluate_all("links => links.map(a => a.href)")]
+    raise AssertionError(f"no search result for {query!r} after 20 tries")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Ada Noord", "actors/ada-north/"),
+    ("Nord", "actors/ada-north/"),
+    ("A. North", "actors/ada-north/"),
+    ("river question", "topics/river-dispute/"),
+])
+def test_an_alias_finds_its_entity_page_first(watched, query, expected):
+    page = watched.open("")
+    results = _search(page, query)
+    assert results[0] == "/" + expected, results
+
+
+def test_the_matrix_links_through_to_a_position_history(watched):
+    page = watched.open("matrix/")
+    badge = page.locator("table a:has(.stance--opposes)")
+    assert badge.inner_text() == "opposes"
+    badge.click()
+    page.wait_for_url("**/positions/ada-north--ceasefire-first/")
+    assert page.locator("h1").text_content().rstrip("¶") == "Ada North on Ceasefire first"
+    assert "changed" in page.locator("article").inner_text().lower()
+
+
+def test_the_matrix_works_with_the_keyboard_alone(watched):
+    page = watched.open("matrix/")
+    for _ in range(80):  # Tab through the page until the first stance badge has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.querySelector('.stance') !== null"):
+            break
+    else:
+        raise AssertionError("Tab never reached a stance badge in the matrix")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/positions/**")
+    assert page.locator("h1").text_content().rstrip("¶").endswith("on Ceasefire first")
+
+
+def test_the_timeline_is_in_date_order_with_distinct_statuses(watched):
+    page = watched.open("timeline/")
+    items = page.locator("article li:has(.status)")
+    titles = items.evaluate_all("items => items.map(li => li.querySelector('a[href*=\"events/\"]').textContent)")
+    assert titles == ["First call", "River summit", "Second summit", "Harbour talks", "Bridge visit"]
+    badges = page.locator("article li .status")
+    looks = badges.evaluate_all("""bs => bs.map(b => [b.textContent, getComputedStyle(b).borderTopStyle,
+                                                     getComputedStyle(b).textDecorationLine])""")
+    by_status = {text: (border, decoration) for text, border, decoration in looks}
+    assert sorted(by_status) == ["cancelled", "held", "planned", "proposed"]
+    assert len(set(by_status.values())) == 4  # told apart without colour, as well as by the word
+
+
+def test_the_matrix_fits_a_phone_with_the_actor_column_in_view(browser, site_url):
+    context = browser.new_context(viewport=PHONE)
+    watched = Watched(context.new_page(), site_url)
+    page = watched.open("matrix/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # the page itself does not
+    scroller = "document.querySelector('article table').closest('.md-typeset__scrollwrap')"
+    assert page.evaluate(f"{scroller}.scrollWidth > {scroller}.clientWidth")  # the table scrolls sideways
+    first_cell, last_cell = page.locator("table tbody tr td").first, page.locator("table tbody tr td").last
+    page.evaluate(f"{scroller}.scrollLeft = 1000")
+    assert page.evaluate(f"{scroller}.scrollLeft") > 0
+    assert first_cell.bounding_box()["x"] >= 0  # sticky: the actor column stays in view
+    assert first_cell.inner_text() == "Ada North" and first_cell.is_visible()
+    assert last_cell.bounding_box()["x"] + last_cell.bounding_box()["width"] <= PHONE["width"]  # scrolled to the end
+    context.close()
+    assert watched.errors == [] and watched.foreign == []
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_finds_no_serious_or_critical_violation(watched, path):
+    page = watched.open(path)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => (await axe.run()).violations
+        .filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+    assert violations == []
+
+
+def test_pages_look_right_screenshots(browser, site_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    taken = []
+    for viewport_name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport)
+        watched = Watched(context.new_page(), site_url)
+        for name, path in (("home", ""), ("matrix", "matrix/"), ("timeline", "timeline/")):
+            target = ARTIFACTS / f"{name}-{viewport_name}.png"
+            watched.open(path).screenshot(path=str(target), full_page=True)
+            taken.append(target)
+        context.close()
+        assert watched.errors == [] and watched.foreign == []
+    assert all(path.stat().st_size > 10_000 for path in taken)
