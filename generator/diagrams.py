@@ -70,18 +70,18 @@ def timeline_svg(graph: SiteGraph, human_date) -> str:
         previous = event
         y += 22 + 17 * len(lines)
     height = int(y) + 10
-    axis = f'<line x1="120" y1="20" x2="120" y2="{height - 10}" stroke="{AXIS}" stroke-width="2"/>'
+    axis = f'<line x1="132" y1="20" x2="132" y2="{height - 10}" stroke="{AXIS}" stroke-width="2"/>'
     first, last = human_date(events[0].date), human_date(events[-1].date)
     desc = (f"{len(events)} events from {first} to {last}, in date order. A filled circle is an event held, "
             "an open circle one planned, a dashed circle one proposed, a crossed circle one cancelled. "
             "The list below gives the same events with links.")
-    return _svg(440, height, "timeline", "Timeline of events", desc, [axis, *rows])
+    return _svg(460, height, "timeline", "Timeline of events", desc, [axis, *rows])
 
 
 def _timeline_row(event, y: float, lines: list[str], human_date) -> str:
-    label = "".join(f'<tspan x="136" dy="{0 if i == 0 else 17}">{escape(line)}</tspan>' for i, line in enumerate(lines))
-    return (f'<g>{_status_mark(event.status, 120, y)}'
-            f'<text x="108" y="{y + 5}" text-anchor="end" font-size="12" fill="{INK}">{escape(human_date(event.date))}</text>'
+    label = "".join(f'<tspan x="148" dy="{0 if i == 0 else 17}">{escape(line)}</tspan>' for i, line in enumerate(lines))
+    return (f'<g>{_status_mark(event.status, 132, y)}'
+            f'<text x="120" y="{y + 5}" text-anchor="end" font-size="12" fill="{INK}">{escape(human_date(event.date))}</text>'
             f'<text y="{y + 5}" font-size="14" fill="{INK}">{label}</text></g>')
 
 
@@ -98,29 +98,49 @@ def meetings(graph: SiteGraph) -> list[tuple[str, str, tuple[str, ...]]]:
     return sorted(pairs, key=lambda p: (name(p[0]), name(p[1])))
 
 
+def partners(graph: SiteGraph) -> list[tuple[str, list[tuple[str, tuple[str, ...]]]]]:
+    """Each actor who met another, by name, with whom they met and at which held events."""
+    met: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for first, second, event_ids in meetings(graph):
+        met.setdefault(first, []).append((second, event_ids))
+        met.setdefault(second, []).append((first, event_ids))
+    name = lambda actor_id: graph.actors[actor_id].name.casefold()
+    return [(actor, sorted(others, key=lambda other: name(other[0]))) for actor, others in
+            sorted(met.items(), key=lambda item: name(item[0]))]
+
+
+DRAWN = 16  # more names than this around one ring cannot be read; the table lists everyone
+
+
 def meetings_svg(graph: SiteGraph) -> str:
-    """Actors on a circle, a line between two who met; thicker lines for more meetings."""
-    pairs = meetings(graph)
-    if not pairs:
+    """Actors on a ring, a line between two who met; thicker lines for more meetings."""
+    everyone = partners(graph)
+    if not everyone:
         return ""
-    actors = sorted({a for pair in pairs for a in pair[:2]}, key=lambda a: graph.actors[a].name.casefold())
-    size, radius = 480, 150
-    centre = size / 2
-    places = {a: (centre + radius * math.sin(2 * math.pi * i / len(actors)),
-                  centre - radius * math.cos(2 * math.pi * i / len(actors))) for i, a in enumerate(actors)}
+    busiest = sorted(everyone, key=lambda item: (-len(item[1]), graph.actors[item[0]].name.casefold()))[:DRAWN]
+    actors = sorted((a for a, _ in busiest), key=lambda a: graph.actors[a].name.casefold())
+    width, height, rx, ry = 640, 500, 150, 200
+    cx, cy = width / 2, height / 2
+    places = {a: (cx + rx * math.sin(2 * math.pi * i / len(actors)), cy - ry * math.cos(2 * math.pi * i / len(actors)))
+              for i, a in enumerate(actors)}
+    pairs = [(a, b, ids) for a, b, ids in meetings(graph) if a in places and b in places]
     lines = [f'<line x1="{places[a][0]:.1f}" y1="{places[a][1]:.1f}" x2="{places[b][0]:.1f}" y2="{places[b][1]:.1f}" '
-             f'stroke="{EDGE}" stroke-width="{1.5 + 2 * (len(ids) - 1)}"/>' for a, b, ids in pairs]
-    nodes = [_node(graph.actors[a].name, *places[a], centre) for a in actors]
-    desc = (f"{len(actors)} actors; a line joins two actors who took part in the same held event "
-            f"({len(pairs)} pairs), thicker for more shared events. The table below lists each pair and the events.")
-    return _svg(size, size, "meetings", "Who met whom", desc, lines + nodes)
+             f'stroke="{EDGE}" stroke-width="{min(1.5 + 1.5 * (len(ids) - 1), 7.5)}" stroke-opacity="0.7"/>'
+             for a, b, ids in pairs]
+    nodes = [_node(graph.actors[a].name, *places[a], cx, cy) for a in actors]
+    drawn = (f"the {len(actors)} with the most partners of {len(everyone)} actors are drawn"
+             if len(actors) < len(everyone) else f"{len(actors)} actors")
+    desc = (f"Who met whom: {drawn}; a line joins two actors who took part in the same held event, "
+            "thicker for more shared events. The table below lists every actor and whom they met.")
+    return _svg(width, height, "meetings", "Who met whom", desc, lines + nodes)
 
 
-def _node(name: str, x: float, y: float, centre: float) -> str:
-    anchor = "middle" if abs(x - centre) < 20 else ("start" if x > centre else "end")
+def _node(name: str, x: float, y: float, cx: float, cy: float) -> str:
+    anchor = "middle" if abs(x - cx) < 20 else ("start" if x > cx else "end")
     dx = 0 if anchor == "middle" else (11 if anchor == "start" else -11)
-    dy = -12 if y < centre - 20 else (20 if y > centre + 20 else 5)
+    lines = _wrap(name, 18)
+    dy = -12 - 15 * (len(lines) - 1) if y < cy - 20 and anchor == "middle" else (20 if y > cy + 20 and anchor == "middle" else 5)
     label = "".join(f'<tspan x="{x + dx:.1f}" dy="{0 if i == 0 else 15}">{escape(line)}</tspan>'
-                    for i, line in enumerate(_wrap(name, 18)))
+                    for i, line in enumerate(lines))
     return (f'<g><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="{MARK}"/>'
             f'<text y="{y + dy:.1f}" text-anchor="{anchor}" font-size="14" fill="{INK}">{label}</text></g>')
