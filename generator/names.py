@@ -13,12 +13,13 @@ from typing import Callable, Iterable, Mapping
 from .link import SiteGraph
 
 # Spans where a name must stay as written: code, Markdown links and footnote references,
-# HTML tags, quotations, headings and block quotes.
+# HTML tags, bare addresses, quotations, headings and block quotes.
 _PROTECTED = re.compile(
     r"""(`[^`\n]*`"""
     r"""|!?\[[^\]\n]*\]\([^)\n]*\)"""
     r"""|\[\^[^\]\n]*\]"""
     r"""|<[^>\n]*>"""
+    r"""|https?://[^\s)>\]]+"""
     r"""|“[^”]*”|‘[^’\n]*’|"[^"\n]*\""""
     r"""|^\#.*$|^[ \t]*>.*$)""",
     re.MULTILINE,

@@ -118,7 +118,7 @@ def test_autolink_skips_headings_links_code_quotes_and_wikilinked_entities():
     link = lambda entity_id, label: f"<{entity_id}:{label}>"
     text = ("# North in a heading\n"
             "> North in a block quote\n"
-            'Said "North" and “North”, see [North](x.md) and `North`.\n'
+            'Said "North" and “North”, see [North](x.md), https://x.org/North and `North`.\n'
             "Then Ada North met North; North again. A. North, Northern and North-west.")
     linked = autolink(text, names, set(), link)
     lines = linked.splitlines()

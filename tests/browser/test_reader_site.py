@@ -206,3 +206,30 @@ def test_pages_look_right_screenshots(browser, site_url):
         context.close()
         assert watched.errors == [] and watched.foreign == []
     assert all(path.stat().st_size > 10_000 for path in taken)
+
+
+def test_a_glossary_term_shows_its_definition_in_a_tooltip(watched):
+    page = watched.open("events/bridge-visit/")
+    term = page.locator("article abbr", has_text="truce")
+    term.hover()
+    tooltip = page.locator(".md-tooltip2--active")
+    tooltip.wait_for(state="visible")
+    assert "An agreement to stop fighting for a time." in tooltip.inner_text()
+
+
+def test_search_works_with_the_keyboard_alone(watched):
+    page = watched.open("")
+    for _ in range(20):  # "/" opens Material's search; retype until the index answers
+        page.keyboard.press("Escape")
+        page.keyboard.press("/")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("Noord")
+        try:
+            page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=1000)
+            break
+        except Exception:
+            continue
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/actors/ada-north/**")
+    assert page.locator("h1").text_content().rstrip("¶") == "Ada North"
