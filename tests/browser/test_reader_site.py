@@ -110,7 +110,7 @@ def _search(page, query: str) -> list[str]:
         box.type(query)
         links = page.locator(".md-search-result__item > a.md-search-result__link")
         try:
-            links.first.wait_for(state="attached", timeout=1000)
+            links.first.wait_for(state="attached", timeout=2000)
         except Exception:  # the worker had not built the index yet: type again
             continue
         # Material adds ?h=<query> to highlight the words: compare the page addresses only.
@@ -123,6 +123,8 @@ def _search(page, query: str) -> list[str]:
     ("Nord", "actors/ada-north/"),
     ("A. North", "actors/ada-north/"),
     ("river question", "topics/river-dispute/"),
+    ("Northland", "actors/northland/"),
+    ("ceasefire first", "topics/ceasefire-first/"),
 ])
 def test_an_alias_finds_its_entity_page_first(watched, query, expected):
     page = watched.open("")
@@ -225,11 +227,11 @@ def test_search_works_with_the_keyboard_alone(watched):
         page.keyboard.press("Control+A")
         page.keyboard.type("Noord")
         try:
-            page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=1000)
+            page.locator(".md-search-result__item").first.wait_for(state="attached", timeout=2000)
             break
         except Exception:
             continue
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url("**/actors/ada-north/**")
-    assert page.locator("h1").text_content().rstrip("¶") == "Ada North"
+    assert page.title().startswith("Ada North -")
