@@ -145,14 +145,13 @@ def make_environment() -> jinja2.Environment:
         autoescape=False,  # the output is Markdown; content HTML is refused at validation
     )
     env.filters.update(date=human_date, yaml=json.dumps, description=description, plain=plain)
-    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS)
+    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS, diagrams=diagrams, views=views, human_date=human_date)
     return env
 
 
 def render(graph: SiteGraph) -> dict[str, str]:
     """Every generated page of the site, as {path relative to docs/: Markdown}."""
     env = make_environment()
-    env.globals.update(diagrams=diagrams, views=views, human_date=human_date)
     names, glossary = entity_names(graph), glossary_terms(graph, plain)
     pages: dict[str, str] = {}
     for path, template_name in INDEX_PAGES.items():
