@@ -176,3 +176,15 @@ def test_home_and_nav_answer_each_question_in_one_click(html):
     nav = home[home.index('<nav class="md-nav md-nav--primary"'):home.index("md-sidebar--secondary")]
     for target in ("matrix/", "timeline/", "who-met-whom/"):
         assert f'<a href="{target}" class="md-nav__link">' in nav
+
+
+def test_who_met_whom_draws_the_busiest_actors_when_there_are_too_many(monkeypatch):
+    from generator import diagrams
+
+    graph, _ = check(FIXTURE_CONTENT)
+    monkeypatch.setattr(diagrams, "DRAWN", 2)
+    svg = diagrams.meetings_svg(graph)
+    assert svg.count("<circle") == 2
+    assert "the 2 with the most partners of 4 actors are drawn" in svg
+    assert ">Southland<" in svg  # met all three others: always drawn
+    assert len(diagrams.partners(graph)) == 4  # the table still lists everyone
