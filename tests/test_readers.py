@@ -188,3 +188,14 @@ def test_who_met_whom_draws_the_busiest_actors_when_there_are_too_many(monkeypat
     assert "the 2 with the most partners of 4 actors are drawn" in svg
     assert ">Southland<" in svg  # met all three others: always drawn
     assert len(diagrams.partners(graph)) == 4  # the table still lists everyone
+
+
+def test_a_wikilinked_entity_is_not_linked_again_by_name():
+    from generator.render import PageContext
+
+    graph, _ = check(FIXTURE_CONTENT)
+    page = PageContext(graph, "events/x.md", entity_names(graph))
+    text = page.text("[[northland|The north]] and Northland; Southland and Southland.")
+    assert text == ("[The north](../actors/northland.md) and Northland; "
+                    "[Southland](../actors/southland.md) and Southland.")
+    assert page.text("[[ada-north]] met Ada Noord", names=False) == "[Ada North](../actors/ada-north.md) met Ada Noord"
