@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,3 +103,50 @@ def real_site(tmp_path_factory) -> Project:
     assert result.returncode == 0, result.stderr
     built.build_log = result.stderr
     return built
+
+
+# --- A real browser on the served site, shared by every browser test --------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def unavailable(reason: str):
+    """Skip a browser test where its tools are missing; in CI, fail: a skip there proves nothing."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; one for the whole session (Playwright's sync
+    API allows one running instance per thread)."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        unavailable(f"no Chromium at {CHROMIUM}: install Debian's chromium (`make chromium`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is missing: pip install -r requirements-dev.txt")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(fixture_site):
+    """The built fixture site served over HTTP on 127.0.0.1."""
+    handler = functools.partial(_QuietHandler, directory=str(fixture_site.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()

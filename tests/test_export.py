@@ -96,7 +96,7 @@ def test_csv_cells_hold_the_same_values_as_the_json(fixture_site, dataset):
     assert summit["end_date"] == "2024-02-19" and summit["date_inferred"] == "false"
     _, actors = _table(fixture_site, "actors")
     ada = next(row for row in actors if row["id"] == "ada-north")
-    assert ada["aliases"].split("\n") == ["A. North", "Ada Nord"]
+    assert ada["aliases"].split("\n") == ["A. North", "Ada Nord", "Ada Noord"]
     assert ada["notes"] == 'The courier spells her name "Ada Nord".'
     _, positions = _table(fixture_site, "positions")
     second = next(row for row in positions if row["position"] == "ada-north--ceasefire-first" and row["stance_number"] == "2")

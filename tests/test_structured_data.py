@@ -1,13 +1,9 @@
 """Each entity page carries schema.org JSON-LD, a meta description and an edit link to its YAML;
 the sitemap lists every page."""
 
-import functools
+import html
 import json
-import os
-import shutil
-import threading
 import xml.etree.ElementTree as ET
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
@@ -75,7 +71,7 @@ def test_json_ld_values_follow_schema_org(fixture_site):
     assert source["publisher"] == {"@type": "Organization", "name": "The Fixture Gazette"}
     assert source["datePublished"] == "2024-01-16"
     person = _json_ld(fixture_site, "actors/ada-north")
-    assert person["alternateName"] == ["A. North", "Ada Nord"]
+    assert person["alternateName"] == ["A. North", "Ada Nord", "Ada Noord"]
     assert person["memberOf"][0] == {"@type": "Country", "@id": SITE_URL + "actors/northland/", "name": "Northland"}
 
 
@@ -84,7 +80,7 @@ def test_the_meta_description_comes_from_the_summary(fixture_site, page):
     markdown = (fixture_site.docs / f"{page}.md").read_text(encoding="utf-8")
     front_matter = yaml.safe_load(markdown.split("---\n")[1])
     description = head_of(fixture_site.site, page).description
-    assert description == front_matter["description"]
+    assert description == html.unescape(front_matter["description"])
     assert description and "[[" not in description
     assert description != fixture_site_description()
 
@@ -131,44 +127,13 @@ def test_pages_made_from_many_files_have_no_edit_link(fixture_site, page):
 
 # --- In a real browser ---------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def served(fixture_site):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(fixture_site.site))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (shutil.which("chromium") or os.path.exists(CHROMIUM)):
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: CI must have it (make chromium)")
-        pytest.skip("Chromium is not installed (make chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def test_a_browser_reads_the_json_ld_and_the_page_asks_no_other_host(browser, served):
+def test_a_browser_reads_the_json_ld_and_the_page_asks_no_other_host(browser, site_url):
     page = browser.new_page()
     other_hosts, failed = [], []
     page.on("request", lambda request: other_hosts.append(request.url)
-            if not request.url.startswith(served) and not request.url.startswith("data:") else None)
+            if not request.url.startswith(site_url) and not request.url.startswith("data:") else None)
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
-    page.goto(served + "events/first-call/", wait_until="networkidle")
+    page.goto(site_url + "events/first-call/", wait_until="networkidle")
     scripts = page.eval_on_selector_all('script[type="application/ld+json"]', "els => els.map(e => e.textContent)")
     assert [json.loads(text)["@type"] for text in scripts] == ["Event"]
     assert page.get_attribute("a.md-source", "href") == REPO_URL  # the repository link stays...

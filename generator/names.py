@@ -1,0 +1,115 @@
+"""Names in free text: actors and topics that link themselves, glossary terms that explain themselves.
+
+Pure. Each index is one compiled regular expression of every name, longest first, so a page
+is scanned once however many names the content has.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable, Mapping
+
+from .link import SiteGraph
+
+# Spans where a name must stay as written: code, Markdown links and footnote references,
+# HTML tags, bare addresses, quotations, headings and block quotes.
+_PROTECTED = re.compile(
+    r"""(`[^`\n]*`"""
+    r"""|!?\[[^\]\n]*\]\([^)\n]*\)"""
+    r"""|\[\^[^\]\n]*\]"""
+    r"""|<[^>\n]*>"""
+    r"""|https?://[^\s)>\]]+"""
+    r"""|“[^”]*”|‘[^’\n]*’|"[^"\n]*\""""
+    r"""|^\#.*$|^[ \t]*>.*$)""",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Every unambiguous name or alias of an entity, and one pattern that finds them all."""
+
+    ids: Mapping[str, str]  # name as written → entity id
+    pattern: re.Pattern | None
+
+
+def names_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
+    # Longest first, so "Ada North" wins over "North"; lookarounds instead of \b because a
+    # name may end in a full stop ("A. North").
+    ordered = sorted(set(names), key=lambda n: (-len(n), n))
+    if not ordered:
+        return None
+    alternatives = "|".join(re.escape(name) for name in ordered)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", flags)
+
+
+def entity_names(graph: SiteGraph) -> NameIndex:
+    """Names and aliases of actors and topics; a name two entities share links neither."""
+    claims: dict[str, set[str]] = {}
+    for actor in graph.actors.values():
+        for name in (actor.name, *actor.aliases):
+            claims.setdefault(name.strip(), set()).add(actor.id)
+    for topic in graph.topics.values():
+        for name in (topic.title, *topic.aliases):
+            claims.setdefault(name.strip(), set()).add(topic.id)
+    ids = {name: next(iter(owners)) for name, owners in claims.items() if len(owners) == 1 and name}
+    return NameIndex(ids, names_pattern(ids))
+
+
+def autolink(markdown: str, names: NameIndex, already_linked: set[str],
+             link: Callable[[str, str], str]) -> str:
+    """Link the first mention of each entity not yet in already_linked (which it updates)."""
+    if names.pattern is None:
+        return markdown
+
+    def first_mention(match: re.Match) -> str:
+        entity_id = names.ids[match.group(0)]
+        if entity_id in already_linked:
+            return match.group(0)
+        already_linked.add(entity_id)
+        return link(entity_id, match.group(0))
+
+    parts = _PROTECTED.split(markdown)
+    # re.split with one capturing group: even items are free text, odd items protected spans.
+    return "".join(part if i % 2 else names.pattern.sub(first_mention, part) for i, part in enumerate(parts))
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Glossary terms and aliases (any letter case) → their plain-text definitions."""
+
+    definitions: Mapping[str, str]  # casefolded term or alias → definition
+    pattern: re.Pattern | None
+
+
+def glossary_terms(graph: SiteGraph, plain: Callable[[str], str]) -> Glossary:
+    """One case-insensitive pattern for every glossary term and alias."""
+    definitions = {}
+    for term in graph.glossary.values():
+        for name in (term.term, *term.aliases):
+            definitions.setdefault(name.strip().casefold(), plain(term.definition))
+    return Glossary(definitions, names_pattern(definitions, re.IGNORECASE))
+
+
+def with_tooltips(markdown: str, glossary: Glossary) -> str:
+    """Append abbreviation definitions for the glossary terms this page uses, and only those.
+
+    The `abbr` extension matches spellings exactly, so each spelling found gets its own line.
+    Appending the whole glossary to every page would cost parse time on every page.
+    """
+    if glossary.pattern is None:
+        return markdown
+    found = sorted({m.group(0) for m in glossary.pattern.finditer(_body(markdown))})
+    if not found:
+        return markdown
+    lines = [f"*[{spelling}]: {glossary.definitions[spelling.casefold()]}" for spelling in found]
+    return markdown.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+
+
+def _body(markdown: str) -> str:
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[end + 5:]
+    return markdown
