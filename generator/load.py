@@ -7,6 +7,7 @@ no YAML tag can construct a Python object and every value knows where it came fr
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,14 +71,45 @@ class _Refused(Exception):
         self.problem_args = (line, message, hint)
 
 
-def load_content(content_dir: Path, display_root: Path | None = None) -> LoadResult:
+class LoadCache:
+    """Parsed files kept between builds in one process (mkdocs serve), keyed by path, mtime,
+    size and inode, so a rebuild after an edit parses only the files that changed.
+
+    Like git's "racily clean" check: a file modified less than RACY_NS before it was read
+    could change again within one timestamp tick without its mtime or size changing, so it
+    is read again next time rather than trusted.
+    """
+
+    RACY_NS = 1_000_000_000
+
+    def __init__(self):
+        self._entries: dict[Path, tuple] = {}
+
+    def load(self, path: Path, kind: str, display_path: str) -> Document | list[Problem]:
+        """Like load_file, but without reading a file that has not changed since last time."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return load_file(path, kind, display_path)
+        key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, kind, display_path)
+        cached = self._entries.get(path)
+        if cached and cached[0] == key and cached[1] - stat.st_mtime_ns > self.RACY_NS:
+            return cached[2]
+        read_at = time.time_ns()
+        result = load_file(path, kind, display_path)
+        self._entries[path] = (key, read_at, result)
+        return result
+
+
+def load_content(content_dir: Path, display_root: Path | None = None, cache: LoadCache | None = None) -> LoadResult:
     """Read every content file under content_dir; bad files become problems, not exceptions."""
     display_root = display_root or content_dir.parent
     documents: list[Document] = []
     problems: list[Problem] = []
     unreadable: list[tuple[str, str]] = []
+    load = cache.load if cache else load_file
     for kind, path in _content_files(content_dir, problems, display_root):
-        result = load_file(path, kind, _display(path, display_root))
+        result = load(path, kind, _display(path, display_root))
         if isinstance(result, Document):
             documents.append(result)
         else:
@@ -97,7 +129,7 @@ def _content_files(content_dir: Path, problems: list[Problem], display_root: Pat
         folder = content_dir / kind
         if not folder.is_dir():
             continue
-        for path in sorted(folder.iterdir()):
+        for path in sorted(folder.iterdir(), key=lambda p: p.name):  # sorting Paths is 10x slower
             if path.suffix == ".yaml" and not path.name.startswith("."):
                 yield kind, path
             elif path.suffix == ".yml":

@@ -1,0 +1,163 @@
+"""Rebuild after an edit without redoing the whole site: for `mkdocs serve` and the benchmark.
+
+A Rebuilder lives as long as the process (the preview server). Between two builds it keeps
+the parsed files (load.LoadCache) and, for every page, the job it rendered, the graph
+entries the template read, and the Markdown. On the next build it compares the old and new
+site graphs entry by entry and re-renders only the pages that read an entry that changed;
+every other page keeps its Markdown. What a template reads is recorded, not declared: the
+template gets a graph whose mappings note each key looked up, and note "all of it" when
+iterated or counted. A rendered page is a function of its job and of the graph entries it
+read, so a page whose job and entries are unchanged renders to the same bytes; the tests
+check this against a full render after many kinds of edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .link import SiteGraph
+from .load import LoadCache
+from .validate import ValidationMemo
+from .render import TEMPLATES, PageJob, make_environment, page_jobs, render_page
+
+ALL = object()  # the dependency of a page that iterated, counted or listed a whole mapping
+_MISSING = object()
+
+
+class _TrackedMapping(Mapping):
+    """A read-only view of one graph mapping that records which keys a template used."""
+
+    __slots__ = ("_name", "_mapping", "_used")
+
+    def __init__(self, name: str, mapping: Mapping, used: set):
+        self._name, self._mapping, self._used = name, mapping, used
+
+    def __getitem__(self, key):
+        self._used.add((self._name, key))
+        return self._mapping[key]
+
+    def get(self, key, default=None):
+        self._used.add((self._name, key))
+        return self._mapping.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._used.add((self._name, key))
+        return key in self._mapping
+
+    def __iter__(self):
+        self._used.add((self._name, ALL))
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        self._used.add((self._name, ALL))
+        return len(self._mapping)
+
+    def keys(self):
+        self._used.add((self._name, ALL))
+        return self._mapping.keys()
+
+    def values(self):
+        self._used.add((self._name, ALL))
+        return self._mapping.values()
+
+    def items(self):
+        self._used.add((self._name, ALL))
+        return self._mapping.items()
+
+
+class _TrackedGraph:
+    """The site graph as templates see it, recording every entry they read into `used`."""
+
+    def __init__(self, graph: SiteGraph, used: set):
+        self._graph, self._used = graph, used
+
+    def __getattr__(self, name: str):
+        value = getattr(self._graph, name)
+        if isinstance(value, Mapping):
+            value = _TrackedMapping(name, value, self._used)
+            setattr(self, name, value)  # later look-ups skip __getattr__
+            return value
+        if isinstance(value, types.MethodType):
+            # Methods such as title() run against this tracked graph, so what they read counts.
+            return types.MethodType(value.__func__, self)
+        self._used.add((name, None))
+        return value
+
+
+def changed_entries(old: SiteGraph, new: SiteGraph) -> set:
+    """Every (field, key) whose value differs between two graphs, (field, ALL) for changed
+    mappings (added, removed or reordered keys too), and (field, None) for other fields."""
+    changed: set = set()
+    for graph_field in dataclasses.fields(SiteGraph):
+        before, after = getattr(old, graph_field.name), getattr(new, graph_field.name)
+        if isinstance(after, Mapping):
+            keys = [k for k in before.keys() | after.keys()
+                    if not _same(before.get(k, _MISSING), after.get(k, _MISSING))]
+            changed.update((graph_field.name, key) for key in keys)
+            if keys or list(before) != list(after):
+                changed.add((graph_field.name, ALL))
+        elif not _same(before, after):
+            changed.add((graph_field.name, None))
+    return changed
+
+
+def _same(before, after) -> bool:
+    return before is after or before == after
+
+
+@dataclass(frozen=True)
+class _CachedPage:
+    job: PageJob
+    used: frozenset
+    markdown: str
+
+
+def _templates_fingerprint() -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in Path(TEMPLATES).glob("*.j2")))
+
+
+@dataclass
+class PageCache:
+    """The rendered pages of the last build, with what each one read from the graph."""
+
+    graph: SiteGraph | None = None
+    pages: dict = field(default_factory=dict)  # path → _CachedPage
+    templates: tuple = ()
+
+    def render(self, graph: SiteGraph) -> tuple[dict[str, str], tuple[str, ...]]:
+        """Every page of the site, and the paths that had to be rendered again."""
+        env = make_environment()
+        fingerprint = _templates_fingerprint()
+        if fingerprint != self.templates or self.graph is None:
+            self.pages, self.templates = {}, fingerprint
+        changed = changed_entries(self.graph, graph) if self.graph is not None else set()
+        pages, rendered, cache = {}, [], {}
+        for path, job in page_jobs(graph).items():
+            cached = self.pages.get(path)
+            if cached is None or cached.job != job or not cached.used.isdisjoint(changed):
+                used: set = set()
+                markdown = render_page(env, _TrackedGraph(graph, used), path, job)
+                cached = _CachedPage(job, frozenset(used), markdown)
+                rendered.append(path)
+            cache[path] = cached
+            pages[path] = cached.markdown
+        self.graph, self.pages = graph, cache
+        return pages, tuple(rendered)
+
+
+@dataclass
+class Rebuilder:
+    """What one process keeps from build to build (mkdocs serve): parsed files, rendered pages."""
+
+    files: LoadCache = field(default_factory=LoadCache)
+    checks: ValidationMemo = field(default_factory=ValidationMemo)
+    links: dict = field(default_factory=dict)
+    pages: PageCache = field(default_factory=PageCache)
+
+    def forget_pages(self) -> None:
+        """After a build that did not write, trust nothing about the pages on disk."""
+        self.pages = PageCache()
