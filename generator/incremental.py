@@ -127,13 +127,17 @@ class PageCache:
     graph: SiteGraph | None = None
     pages: dict = field(default_factory=dict)  # path → _CachedPage
     templates: tuple = ()
+    rendered: tuple = ()  # the paths the last build rendered again
+    env: object = None
 
     def render(self, graph: SiteGraph) -> tuple[dict[str, str], tuple[str, ...]]:
         """Every page of the site, and the paths that had to be rendered again."""
-        env = make_environment()
         fingerprint = _templates_fingerprint()
         if fingerprint != self.templates or self.graph is None:
-            self.pages, self.templates = {}, fingerprint
+            # Compiling the templates costs more than rendering a few pages: keep them
+            # until one changes on disk.
+            self.pages, self.templates, self.env = {}, fingerprint, make_environment()
+        env = self.env
         changed = changed_entries(self.graph, graph) if self.graph is not None else set()
         pages, rendered, cache = {}, [], {}
         for path, job in page_jobs(graph).items():
@@ -145,7 +149,7 @@ class PageCache:
                 rendered.append(path)
             cache[path] = cached
             pages[path] = cached.markdown
-        self.graph, self.pages = graph, cache
+        self.graph, self.pages, self.rendered = graph, cache, tuple(rendered)
         return pages, tuple(rendered)
 
 

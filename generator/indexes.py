@@ -44,8 +44,9 @@ def _letter(name: str) -> str:
     return first if "a" <= first <= "z" else "0"
 
 
-def section_indexes(graph: SiteGraph, limit: int = INDEX_LIMIT) -> dict[str, SectionIndex]:
+def section_indexes(graph: SiteGraph, limit: int | None = None) -> dict[str, SectionIndex]:
     """The index of each listed section, split into parts where it has more than limit entries."""
+    limit = INDEX_LIMIT if limit is None else limit
     orders: dict[str, tuple[list[str], Callable[[str], str], str]] = {
         "events": (list(graph.events), lambda i: _month(graph.events[i].date), "by-month"),
         "sources": (sorted(graph.sources, key=lambda i: graph.sources[i].published),

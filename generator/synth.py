@@ -24,7 +24,8 @@ from .model import EVENT_KINDS, EVENT_STATUSES, STANCES
 # real site whatever its size, so they are capped.
 SHARES = {"actors": 0.15, "topics": 0.05, "sources": 0.25, "events": 0.25}
 GLOSSARY_SHARE, GLOSSARY_MAX = 0.01, 120
-FIRST_YEAR, YEARS = 2031, 6  # an invented future, so no date matches a real event
+FIRST_YEAR, YEARS = 2031, 6
+MARKER = ".synthetic"  # an invented future, so no date matches a real event
 
 _ONSETS = ("b", "br", "d", "dr", "f", "g", "gr", "h", "k", "kr", "l", "m", "n", "p", "qu",
            "r", "s", "st", "t", "tr", "v", "w", "z", "th", "sk")
@@ -93,8 +94,7 @@ def write_content(out: Path, entities: int, seed: int = 1) -> dict[str, int]:
     rng = random.Random(seed)
     names = _Names(rng)
     counts = counts_for(entities)
-    if out.exists():
-        shutil.rmtree(out)
+    _clear(out)
     files: dict[str, dict] = {"site.yaml": _site(entities)}
     plan = _Plan()
     files.update(_sources(rng, names, counts["sources"], plan))
@@ -106,6 +106,16 @@ def write_content(out: Path, entities: int, seed: int = 1) -> dict[str, int]:
     for relative, data in files.items():
         _dump(out / relative, data)
     return {kind: sum(1 for name in files if name.startswith(kind + "/")) for kind in counts}
+
+
+def _clear(out: Path) -> None:
+    # Replace only a folder this module wrote: `--out content` must not delete real content.
+    if out.exists() and any(out.iterdir()):
+        if not (out / MARKER).exists():
+            raise SystemExit(f"{out}/ exists and was not written by synth: choose an empty or new folder")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("synthetic content written by `python -m generator synth`\n", encoding="utf-8")
 
 
 def _dump(path: Path, data: dict) -> None:
