@@ -201,13 +201,30 @@ def measure_serve(project: Path, edits: int = 3) -> dict:
         if not _wait_for(lambda: _fetch(url), timeout=1800, interval=0.5):
             raise SystemExit(f"mkdocs serve did not serve {url}; see {project / 'serve.log'}")
         first_build = time.perf_counter() - started
-        time.sleep(2)  # let the rebuild that the generator's own writes trigger settle
-        delays = [_served_after_edit(path, url, f"Served-edit-{n}") for n in range(edits)]
+        delays = []
+        for n in range(edits):
+            # An editor saves, looks, and saves again seconds later: start each edit on a
+            # quiet server, not during the rebuild that the previous edit's pages caused.
+            _wait_until_quiet(project / "serve.log")
+            delays.append(_served_after_edit(path, url, f"Served-edit-{n}"))
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
     return {"first_build_seconds": first_build, "save_to_served_seconds": delays}
+
+
+def _wait_until_quiet(log: Path, quiet: float = 1.5, timeout: float = 120) -> None:
+    """Wait until the server has written nothing to its log for `quiet` seconds."""
+    deadline = time.perf_counter() + timeout
+    size, since = -1, time.perf_counter()
+    while time.perf_counter() < deadline:
+        now_size = log.stat().st_size
+        if now_size != size:
+            size, since = now_size, time.perf_counter()
+        elif time.perf_counter() - since >= quiet:
+            return
+        time.sleep(0.1)
 
 
 def _served_after_edit(path: Path, url: str, marker: str) -> float:
@@ -220,7 +237,6 @@ def _served_after_edit(path: Path, url: str, marker: str) -> float:
     finally:
         path.write_text(original, encoding="utf-8")
         _wait_for(lambda: marker not in (_fetch(url) or ""), timeout=120)
-        time.sleep(1)
 
 
 def _check(result: Measured, what: str) -> None:
