@@ -38,6 +38,7 @@ STAGES = ("load", "validate", "link", "render", "write")
 @dataclass
 class Measured:
     seconds: float
+    cpu_seconds: float  # user + system time of the command: less swayed by other processes
     peak_bytes: int
     stdout: str
     stderr: str
@@ -51,12 +52,13 @@ def run_measured(command: list[str], cwd: Path, timeout: float = 3600) -> Measur
                           text=True) as process:
         stdout, stderr = process.communicate(timeout=timeout)
         seconds = time.perf_counter() - started
-    return Measured(seconds, _peak_from(stderr), stdout, stderr, process.returncode)
+    return Measured(seconds, _reported(stderr, "CPU_SECONDS"), int(_reported(stderr, "PEAK_RSS_BYTES")),
+                    stdout, stderr, process.returncode)
 
 
-def _peak_from(stderr: str) -> int:
-    match = re.search(r"^PEAK_RSS_BYTES (\d+)$", stderr, re.MULTILINE)
-    return int(match.group(1)) if match else 0
+def _reported(stderr: str, name: str) -> float:
+    match = re.search(rf"^{name} ([0-9.]+)$", stderr, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
 
 
 def peak_wrapped(command: list[str]) -> list[str]:
@@ -68,7 +70,8 @@ def peak_wrapped(command: list[str]) -> list[str]:
     wrapper = ("import os,resource,subprocess,sys;"
                "p=subprocess.run(sys.argv[1:]);"
                "r=resource.getrusage(resource.RUSAGE_CHILDREN);"
-               "print(f'PEAK_RSS_BYTES {r.ru_maxrss*1024}',file=sys.stderr);sys.exit(p.returncode)")
+               "print(f'PEAK_RSS_BYTES {r.ru_maxrss*1024}',file=sys.stderr);"
+               "print(f'CPU_SECONDS {r.ru_utime+r.ru_stime}',file=sys.stderr);sys.exit(p.returncode)")
     return [sys.executable, "-c", wrapper, *command]
 
 
@@ -123,6 +126,7 @@ def measure_mkdocs(project: Path) -> dict:
     pages = [p for p in site.rglob("index.html")]
     html_bytes = sum(p.stat().st_size for p in pages)
     return {"seconds": result.seconds, "pages": len(pages), "ms_per_page": 1000 * result.seconds / len(pages),
+            "cpu_seconds": result.cpu_seconds, "cpu_ms_per_page": 1000 * result.cpu_seconds / len(pages),
             "html_bytes_per_page": html_bytes / len(pages), "largest_page_bytes": max(p.stat().st_size for p in pages),
             "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
             "peak_bytes": result.peak_bytes}
@@ -279,12 +283,14 @@ def print_line(label: str, text: str) -> None:
 def _generator_text(run: dict, entities: int) -> str:
     stages = " ".join(f"{stage} {run['stages'][stage]:.2f}" for stage in STAGES)
     total = sum(run["stages"].values())
-    return (f"{total:.2f} s = {1000 * total / entities:.3f} ms/entity ({stages}); {run['pages']} pages; "
+    return (f"{total:.2f} s = {1000 * total / entities:.3f} ms/entity ({stages}; "
+            f"CPU {1000 * run['cpu_seconds'] / entities:.3f} ms/entity); {run['pages']} pages; "
             f"peak {run['peak_bytes'] / 2**20:.0f} MiB")
 
 
 def _mkdocs_text(run: dict) -> str:
-    return (f"{run['seconds']:.1f} s, {run['pages']} pages, {run['ms_per_page']:.2f} ms/page, "
+    return (f"{run['seconds']:.1f} s, {run['pages']} pages, {run['ms_per_page']:.2f} ms/page "
+            f"(CPU {run['cpu_ms_per_page']:.2f}), "
             f"{run['html_bytes_per_page'] / 1024:.1f} KiB HTML/page (largest {run['largest_page_bytes'] / 1024:.0f} KiB), "
             f"search index {run['search_index_bytes'] / 2**20:.1f} MiB, peak {run['peak_bytes'] / 2**20:.0f} MiB")
 
@@ -308,7 +314,8 @@ def summary(reports: list[SizeReport]) -> None:
     if len(reports) > 1:
         first, last = reports[0], reports[-1]
         ratio = last.mkdocs["ms_per_page"] / first.mkdocs["ms_per_page"]
-        print(f"ms/page at {last.entities} ÷ ms/page at {first.entities}: {ratio:.2f}")
+        cpu_ratio = last.mkdocs["cpu_ms_per_page"] / first.mkdocs["cpu_ms_per_page"]
+        print(f"ms/page at {last.entities} ÷ ms/page at {first.entities}: {ratio:.2f} (CPU time: {cpu_ratio:.2f})")
 
 
 def main(argv: list[str] | None = None) -> int:
