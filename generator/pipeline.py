@@ -72,6 +72,8 @@ def build(content_dir: Path, docs_dir: Path, rebuilder: Rebuilder | None = None)
         raise ContentError(in_the_way)
     report = write_pages(docs_dir, pages, kept)
     timings.measure("write", started)
+    if rebuilder:
+        rebuilder.keep()
     return BuildResult(report, tuple(problems), timings, len(pages))
 
 
