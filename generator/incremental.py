@@ -162,15 +162,21 @@ class Rebuilder:
     checks: ValidationMemo = field(default_factory=ValidationMemo)
     links: dict = field(default_factory=dict)
     pages: PageCache = field(default_factory=PageCache)
+    frozen: bool = False
 
     def keep(self) -> None:
-        """Exempt what the last build keeps from the cyclic garbage collector.
+        """After the first build, exempt what it keeps from the cyclic garbage collector.
 
-        At 10,000 entities the caches hold millions of objects; a full collection that
-        walks them all took over a second in the middle of a rebuild. Frozen objects are
-        still freed by reference counting when dropped; only cycles among them would stay.
+        At 10,000 entities the caches hold millions of objects, and a full collection that
+        walked them all took over a second in the middle of a rebuild. Frozen objects are
+        still freed by reference counting; only cycles among them would stay, so this is
+        done once (after a collection), not after every build: MkDocs' pages of each build
+        are cycles that must stay collectable.
         """
-        gc.freeze()
+        if not self.frozen:
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
 
     def forget_pages(self) -> None:
         """After a build that did not write, trust nothing about the pages on disk."""
