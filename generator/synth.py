@@ -229,10 +229,11 @@ def _actors(rng, names: _Names, count: int, plan: _Plan) -> dict:
 
 def _actor_data(rng, name: str, kind: str, plan: _Plan, alliances: int, states: int) -> dict:
     data: dict = {"name": name, "kind": kind}
-    parents = [a for a, k in plan.actors[:alliances]] if kind == "state" else \
-        [a for a, k in plan.actors[alliances:alliances + states]]
+    # States belong to alliances; people and organisations to states.
+    candidates = plan.actors[:alliances] if kind == "state" else plan.actors[alliances:alliances + states]
+    parents = [actor_id for actor_id, _ in candidates]
     if kind in ("person", "organization"):
-        data["role"] = f"{rng.choice(_ROLES)}" if kind == "person" else "Negotiating body"
+        data["role"] = rng.choice(_ROLES) if kind == "person" else "Negotiating body"
     if rng.random() < 0.3:
         data["aliases"] = [f"{name.split()[0]} ({rng.choice(('short', 'local'))} form)"]
     if parents and kind != "alliance":
