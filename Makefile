@@ -4,13 +4,16 @@ PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test deps dev-deps chromium
+.PHONY: site serve test bench deps dev-deps chromium
 
 site: deps  ## install, then build the site into site/
 	$(PYTHON) -m mkdocs build --strict
 
 serve: deps  ## install, then preview on http://127.0.0.1:8000/ with live reload
-	$(PYTHON) -m mkdocs serve --livereload
+	$(PYTHON) -m mkdocs serve --livereload --dirty
+
+bench: deps  ## the speed benchmark at 1,000, 3,000 and 10,000 entities (minutes; see README)
+	$(PYTHON) bench/run.py --sizes $(or $(SIZES),1000,3000,10000)
 
 test: dev-deps chromium  ## install, then run every test (browser tests use Debian's chromium)
 	$(PYTHON) -m pytest

@@ -1,4 +1,4 @@
-"""Command line: python -m generator {validate,build} [--content DIR] [--docs DIR]."""
+"""Command line: python -m generator {validate,build,synth} [--content DIR] [--docs DIR]."""
 
 from __future__ import annotations
 
@@ -25,7 +25,21 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     build_cmd.add_argument("--docs", type=Path, default=Path("docs"), help="docs folder (default: docs)")
     build_cmd.set_defaults(run=_build)
+    synth = commands.add_parser("synth", help="write invented content of a chosen size (for the benchmark)")
+    synth.add_argument("--entities", type=int, default=1000, help="about how many entities (default: 1000)")
+    synth.add_argument("--seed", type=int, default=1, help="same seed and size, same files (default: 1)")
+    synth.add_argument("--out", type=Path, required=True, help="folder to write (replaced if it exists)")
+    synth.set_defaults(run=_synth)
     return parser
+
+
+def _synth(args) -> int:
+    from .synth import write_content
+
+    counts = write_content(args.out, args.entities, args.seed)
+    print(f"{sum(counts.values())} entities in {args.out}/: "
+          + ", ".join(f"{count} {kind}" for kind, count in counts.items()))
+    return 0
 
 
 def _print_problems(problems) -> None:

@@ -57,8 +57,13 @@ def event_order(event: Event) -> tuple[str, str]:
     return (event.date, event.id)
 
 
-def link(validated: Validated) -> SiteGraph:
-    """Build the site graph from content that validated without errors."""
+def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
+    """Build the site graph from content that validated without errors.
+
+    memo (kept between builds by one process) holds each record's [[links]]: finding them
+    walks every field, and the records of unchanged files are the same objects next time.
+    """
+    wikilinks_of = _wikilinks_of if memo is None else _remembering(memo, validated.records)
     records = validated.records
     events = sorted(records["events"], key=event_order)
     by_kind = {kind: {r.id: r for r in rs} for kind, rs in records.items()}
@@ -84,7 +89,7 @@ def link(validated: Validated) -> SiteGraph:
         for record in kind_records:
             for cited in _sources_of(record):
                 cited_by[cited][record.id] = None
-            for mentioned in _wikilinks_of(record):
+            for mentioned in wikilinks_of(record):
                 if mentioned != record.id:
                     mentioned_by[mentioned][record.id] = None
 
@@ -120,6 +125,19 @@ def _sources_of(record: Record) -> list[str]:
 def _wikilinks_of(record: Record) -> list[str]:
     return [m.group(1).strip() for _, value in walk_fields(record) if isinstance(value, str)
             for m in WIKILINK.finditer(value)]
+
+
+def _remembering(memo: dict, records: dict):
+    current = {id(record) for kind_records in records.values() for record in kind_records}
+    for key in memo.keys() - current:
+        del memo[key]
+
+    def wikilinks_of(record: Record) -> list[str]:
+        hit = memo.get(id(record))
+        if hit is None or hit[0] is not record:
+            hit = memo[id(record)] = (record, _wikilinks_of(record))
+        return hit[1]
+    return wikilinks_of
 
 
 def _frozen(mapping: dict) -> Mapping:

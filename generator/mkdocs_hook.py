@@ -18,23 +18,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 
+from generator.incremental import Rebuilder  # noqa: E402
 from generator.pipeline import build  # noqa: E402
 from generator.problems import ContentError, errors_in  # noqa: E402
 from generator.write import read_manifest  # noqa: E402
 
 log = logging.getLogger("mkdocs.generator")
-_state = {"serving": False, "problems": (), "generated": set()}
+_state = {"serving": False, "problems": (), "generated": set(), "rebuilder": None, "banner_shown": False}
 
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["serving"] = command == "serve"
+    # The preview keeps parsed files and rendered pages between rebuilds (see incremental.py).
+    _state["rebuilder"] = Rebuilder() if command == "serve" else None
 
 
 def on_pre_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
     _state["generated"] = read_manifest(Path(config.docs_dir))
     try:
-        result = build(project / "content", Path(config.docs_dir), config.site_url)
+        result = build(project / "content", Path(config.docs_dir), config.site_url, rebuilder=_state["rebuilder"])
     except ContentError as error:
         _state["problems"] = error.problems
         for problem in error.problems:
@@ -50,6 +53,17 @@ def on_pre_build(config) -> None:
         log.warning(str(warning))
     report = result.report
     log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
+
+
+def on_files(files, config):
+    # `mkdocs serve --dirty` rebuilds only pages whose Markdown changed; the error banner
+    # comes and goes on every page, so when it does, every page is rebuilt.
+    banner = _state["serving"] and bool(errors_in(_state["problems"]))
+    if banner != _state["banner_shown"]:
+        for file in files.documentation_pages():
+            file.is_modified = lambda: True
+        _state["banner_shown"] = banner
+    return files
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

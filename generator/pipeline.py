@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .export import exports
+from .incremental import Rebuilder
 from .link import SiteGraph, link
 from .load import load_content
 from .problems import WARNING, ContentError, Problem, errors_in
@@ -35,42 +36,52 @@ class BuildResult:
     pages: int
 
 
-def check(content_dir: Path, timings: Timings | None = None) -> tuple[SiteGraph | None, list[Problem]]:
+def check(content_dir: Path, timings: Timings | None = None, rebuilder: Rebuilder | None = None
+          ) -> tuple[SiteGraph | None, list[Problem]]:
     """Load and validate the content; the site graph, or None when there are errors."""
     timings = timings or Timings()
     started = time.perf_counter()
-    loaded = load_content(content_dir)
+    loaded = load_content(content_dir, cache=rebuilder.files if rebuilder else None)
     started = timings.measure("load", started)
-    validated, problems = validate(loaded.documents, loaded.unreadable)
+    validated, problems = validate(loaded.documents, loaded.unreadable, rebuilder.checks if rebuilder else None)
     problems = sorted([*loaded.problems, *problems])
     started = timings.measure("validate", started)
     if errors_in(problems) or validated.site is None:
         return None, problems
-    graph = link(validated)
+    graph = link(validated, rebuilder.links if rebuilder else None)
     timings.measure("link", started)
     return graph, problems
 
 
-def build(content_dir: Path, docs_dir: Path, site_url: str | None = None) -> BuildResult:
+def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
+          rebuilder: Rebuilder | None = None) -> BuildResult:
     """Validate everything, then write the pages; raises ContentError before writing anything.
 
     site_url (MkDocs' site_url, from the hook) is the site's address when content/site.yaml
     gives no base_url: feeds and structured data need absolute addresses.
+
+    With a rebuilder (kept across builds by a long-running process), unchanged files are not
+    parsed again and only the pages whose inputs changed are rendered again.
     """
     timings = Timings()
-    graph, problems = check(content_dir, timings)
+    graph, problems = check(content_dir, timings, rebuilder)
     if graph is None:
         raise ContentError(problems)
     graph, address_problems = _with_base_url(graph, site_url)
     problems = [*problems, *address_problems]
     started = time.perf_counter()
-    pages = {**render(graph), **exports(graph)}
+    pages, kept = _render(graph, rebuilder)
+    pages.update(exports(graph))
     started = timings.measure("render", started)
     in_the_way = check_ownership(docs_dir, pages)
     if in_the_way:
+        if rebuilder:
+            rebuilder.forget_pages()
         raise ContentError(in_the_way)
-    report = write_pages(docs_dir, pages)
+    report = write_pages(docs_dir, pages, kept)
     timings.measure("write", started)
+    if rebuilder:
+        rebuilder.keep()
     return BuildResult(report, tuple(problems), timings, len(pages))
 
 
@@ -84,3 +95,12 @@ def _with_base_url(graph: SiteGraph, site_url: str | None) -> tuple[SiteGraph, l
         return replace(graph, site=graph.site.model_copy(update={"base_url": base_url or site_url})), []
     return graph, [Problem(site_file, 1, "no base_url: the Atom and iCalendar feeds are not written",
                            "add 'base_url: https://…', the site's public address", WARNING)]
+
+
+def _render(graph: SiteGraph, rebuilder: Rebuilder | None) -> tuple[dict[str, str], frozenset[str]]:
+    """All pages, and those known to be as the last build wrote them."""
+    if rebuilder is None:
+        return render(graph), frozenset()
+    had_pages = bool(rebuilder.pages.pages)
+    pages, rendered = rebuilder.pages.render(graph)
+    return pages, (frozenset(pages.keys() - set(rendered)) if had_pages else frozenset())

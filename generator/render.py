@@ -7,18 +7,21 @@ inputs, no timestamps), so unchanged content renders to identical bytes.
 from __future__ import annotations
 
 import html
+import functools
 import json
 import posixpath
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jinja2
 
 from . import diagrams, views
+from .indexes import IndexPart, section_indexes
 from .link import SiteGraph
 from .model import WIKILINK
-from .names import NameIndex, autolink, entity_names, glossary_terms, with_tooltips
+from .names import Glossary, NameIndex, autolink, entity_names, glossary_terms, with_tooltips
 
 TEMPLATES = Path(__file__).parent / "templates"
 SECTION_PAGES = {
@@ -69,7 +72,10 @@ class PageContext:
             kind = self.graph.kinds[target]
             anchor = f"#{target}" if kind == "glossary" else ""
             target = page_path(kind, target) + anchor
-        return posixpath.relpath(target, self._dir) if not target.startswith("#") else target
+        if target.startswith("#"):
+            return target
+        folder, name = posixpath.split(target)
+        return _folder_prefix(self._dir, folder) + name
 
     def link(self, entity_id: str, label: str | None = None) -> str:
         """A Markdown link to an entity, labelled with its name unless told otherwise."""
@@ -115,10 +121,19 @@ class PageContext:
         return f"{self.link(source_id)}, {publisher}{human_date(source.published)}{inferred}."
 
 
+@functools.lru_cache(maxsize=None)
+def _folder_prefix(from_folder: str, to_folder: str) -> str:
+    # posixpath.relpath per link was a third of the render time at 10,000 entities
+    # (it calls os.getcwd twice); pages live in a handful of folders, so cache per pair.
+    relative = posixpath.relpath(to_folder or ".", from_folder)
+    return "" if relative == "." else relative + "/"
+
+
 def _escape_label(label: str) -> str:
     return label.replace("[", "\\[").replace("]", "\\]")
 
 
+@functools.lru_cache(maxsize=4096)
 def human_date(value: str | None) -> str:
     """'2025-08-15' → '15 August 2025'; partial dates stay partial ('August 2025')."""
     if not value:
@@ -128,6 +143,13 @@ def human_date(value: str | None) -> str:
         return str(parts[0])
     month = date(parts[0], parts[1], 1).strftime("%B")
     return f"{parts[2]} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
+
+
+def part_label(key: str) -> str:
+    """The heading of a part of a split index: a month ('March 2031'), a year or a letter."""
+    if key[:1].isdigit() and len(key) >= 4:
+        return human_date(key)
+    return "0–9 and others" if key == "0" else key.upper()
 
 
 def plain(text: str) -> str:
@@ -157,7 +179,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; content HTML is refused at validation
     )
-    env.filters.update(date=human_date, yaml=json.dumps)
+    env.filters.update(date=human_date, yaml=json.dumps, part_label=part_label)
     # Imported here: structured data builds on this module's helpers (page paths, plain text).
     from .structured import json_ld_text
 
@@ -166,18 +188,57 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """What one page is made of, before rendering: its template and what it shows.
+
+    Jobs compare equal when they would render the same page from the same graph, which
+    lets an incremental build (incremental.py) keep pages whose inputs did not change.
+    """
+
+    template: str
+    kind: str = ""  # an entity page: the kind and id of its entity
+    entity_id: str = ""
+    entries: tuple[str, ...] = ()  # an index page: the ids it lists,
+    parts: tuple[IndexPart, ...] = ()  # or the parts it links to when split,
+    part_key: str = ""  # or which part it is
+
+
+def page_jobs(graph: SiteGraph) -> dict[str, PageJob]:
+    """Every generated page of the site as {path relative to docs/: job}."""
+    jobs = {path: PageJob(template) for path, template in INDEX_PAGES.items()}
+    for kind, index in section_indexes(graph).items():
+        template = jobs[f"{kind}/index.md"].template
+        jobs[f"{kind}/index.md"] = PageJob(template, kind, entries=() if index.parts else index.ids,
+                                           parts=index.parts)
+        for part in index.parts:
+            jobs[part.path] = PageJob(template, kind, entries=part.ids, part_key=part.key)
+    for kind, template in SECTION_PAGES.items():
+        for entity_id in getattr(graph, kind):
+            jobs[page_path(kind, entity_id)] = PageJob(template, kind, entity_id)
+    return jobs
+
+
+def page_names(graph: SiteGraph) -> tuple[NameIndex, Glossary]:
+    """The names that link themselves and the glossary terms that get tooltips, site-wide."""
+    return entity_names(graph), glossary_terms(graph, plain)
+
+
+def render_page(env: jinja2.Environment, graph: SiteGraph, path: str, job: PageJob,
+                names: NameIndex, glossary: Glossary) -> str:
+    """One page's Markdown."""
+    variables = {"g": graph, "page": PageContext(graph, path, names, own=job.entity_id or None)}
+    if job.entity_id:
+        variables["e"] = getattr(graph, job.kind)[job.entity_id]
+    elif job.kind:
+        records = getattr(graph, job.kind)
+        variables.update(entries=[records[i] for i in job.entries], parts=job.parts,
+                         part=IndexPart(job.part_key, path, job.entries) if job.part_key else None)
+    return with_tooltips(env.get_template(job.template).render(**variables), glossary)
+
+
 def render(graph: SiteGraph) -> dict[str, str]:
     """Every generated page of the site, as {path relative to docs/: Markdown}."""
     env = make_environment()
-    names, glossary = entity_names(graph), glossary_terms(graph, plain)
-    pages: dict[str, str] = {}
-    for path, template_name in INDEX_PAGES.items():
-        page = PageContext(graph, path, names)
-        pages[path] = with_tooltips(env.get_template(template_name).render(g=graph, page=page), glossary)
-    for kind, template_name in SECTION_PAGES.items():
-        template = env.get_template(template_name)
-        for entity_id, record in getattr(graph, kind).items():
-            path = page_path(kind, entity_id)
-            page = PageContext(graph, path, names, own=entity_id)
-            pages[path] = with_tooltips(template.render(g=graph, page=page, e=record), glossary)
-    return pages
+    names, glossary = page_names(graph)
+    return {path: render_page(env, graph, path, job, names, glossary) for path, job in page_jobs(graph).items()}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
@@ -44,8 +44,47 @@ class Validated:
     documents: dict[str, Document]  # id → document ("site" for the site file)
 
 
-def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str], ...] = ()
-             ) -> tuple[Validated, list[Problem]]:
+@dataclass
+class ValidationMemo:
+    """Per-file results kept between validations in one process (mkdocs serve).
+
+    Keyed by Document identity: load.LoadCache hands back the same Document for a file
+    that did not change, so only changed files are checked against the schema again, and
+    references are checked again only in changed files or when the set of ids changed.
+    """
+
+    records: dict = field(default_factory=dict)  # id(document) → (document, record, problems)
+    references: dict = field(default_factory=dict)  # id(document) → (document, problems)
+    kinds: dict = field(default_factory=dict)
+
+    def record(self, document: Document, problems: list[Problem]) -> BaseModel | None:
+        hit = self.records.get(id(document))
+        if hit is None or hit[0] is not document:
+            found: list[Problem] = []
+            hit = self.records[id(document)] = (document, _validate_document(document, found), found)
+        problems.extend(hit[2])
+        return hit[1]
+
+    def reference_problems(self, document: Document, kinds: dict[str, str]) -> list[Problem]:
+        hit = self.references.get(id(document))
+        if hit is None or hit[0] is not document:
+            found = [*_check_references(document, kinds), *_check_wikilinks(document, kinds)]
+            hit = self.references[id(document)] = (document, found)
+        return hit[1]
+
+    def start(self, kinds: dict[str, str]) -> None:
+        if kinds != self.kinds:
+            self.references, self.kinds = {}, kinds
+
+    def keep_only(self, documents) -> None:
+        current = {id(document) for document in documents}
+        for memo in (self.records, self.references):
+            for key in memo.keys() - current:
+                del memo[key]
+
+
+def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str], ...] = (),
+             memo: ValidationMemo | None = None) -> tuple[Validated, list[Problem]]:
     """Validate every document and every reference between them; collect all problems.
 
     Files that could not be read still count as existing ids (unreadable), so one broken
@@ -56,7 +95,7 @@ def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str],
     records: dict[str, list[Record]] = {kind: [] for kind in REFERENCES}
     by_id: dict[str, Document] = {}
     for document in documents:
-        record = _validate_document(document, problems)
+        record = memo.record(document, problems) if memo else _validate_document(document, problems)
         if document.kind == "site":
             site = record
             by_id["site"] = document
@@ -73,9 +112,15 @@ def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str],
     kinds.update({doc_id: doc.kind for doc_id, doc in by_id.items() if doc.kind != "site"})
     # References are checked on the raw data, so a file with a schema error still gets
     # its references checked in the same run.
-    for document in by_id.values():
-        problems.extend(_check_references(document, kinds))
-        problems.extend(_check_wikilinks(document, kinds))
+    if memo:
+        memo.start(kinds)
+        for document in by_id.values():
+            problems.extend(memo.reference_problems(document, kinds))
+        memo.keep_only(documents)
+    else:
+        for document in by_id.values():
+            problems.extend(_check_references(document, kinds))
+            problems.extend(_check_wikilinks(document, kinds))
     for kind_records in records.values():
         for record in kind_records:
             problems.extend(_check_semantics(record, by_id[record.id]))

@@ -43,11 +43,16 @@ def check_ownership(docs_dir: Path, pages: dict[str, str]) -> list[Problem]:
     ]
 
 
-def write_pages(docs_dir: Path, pages: dict[str, str]) -> WriteReport:
-    """Make docs/ hold exactly these generated pages, touching only what changed."""
+def write_pages(docs_dir: Path, pages: dict[str, str], kept: frozenset[str] = frozenset()) -> WriteReport:
+    """Make docs/ hold exactly these generated pages, touching only what changed.
+
+    kept: pages the caller knows are as this process last wrote them (an incremental
+    rebuild in `mkdocs serve`): they are not read back. A kept page deleted by hand comes
+    back at the next full build.
+    """
     owned = read_manifest(docs_dir)
     written = []
-    for path in sorted(pages):
+    for path in sorted(pages.keys() - kept):
         target = docs_dir / path
         data = pages[path].encode("utf-8")
         if _same_bytes(target, data):

@@ -59,12 +59,16 @@ def _env() -> dict:
     return env
 
 
-def _hand_written(directory: str, names: list[str]) -> list[str]:
-    """shutil.copytree ignore function: skip pages the generator wrote."""
-    manifest = ROOT / "docs" / GENERATED_MANIFEST
+def _copy_hand_written_docs(target: Path) -> None:
+    """Copy docs/ without the pages the generator wrote (listed in its manifest)."""
+    docs = ROOT / "docs"
+    manifest = docs / GENERATED_MANIFEST
     generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
-    relative = Path(directory).relative_to(ROOT / "docs")
-    return [n for n in names if n == GENERATED_MANIFEST or (relative / n).as_posix() in generated]
+    for path in sorted(docs.rglob("*")):
+        relative = path.relative_to(docs).as_posix()
+        if path.is_file() and relative != GENERATED_MANIFEST and relative not in generated:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target / relative)
 
 
 def make_project(where: Path, content: Path) -> Project:
@@ -73,7 +77,7 @@ def make_project(where: Path, content: Path) -> Project:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("- generator/mkdocs_hook.py", f"- {ROOT / 'generator' / 'mkdocs_hook.py'}")
     (where / "mkdocs.yml").write_text(config, encoding="utf-8")
-    shutil.copytree(ROOT / "docs", where / "docs", ignore=_hand_written)
+    _copy_hand_written_docs(where / "docs")
     shutil.copytree(ROOT / "overrides", where / "overrides")
     shutil.copytree(content, where / "content")
     return Project(where)

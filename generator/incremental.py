@@ -1,0 +1,208 @@
+"""Rebuild after an edit without redoing the whole site: for `mkdocs serve` and the benchmark.
+
+A Rebuilder lives as long as the process (the preview server). Between two builds it keeps
+the parsed files (load.LoadCache) and, for every page, the job it rendered, the graph
+entries the template read, and the Markdown. On the next build it compares the old and new
+site graphs entry by entry and re-renders only the pages that read an entry that changed;
+every other page keeps its Markdown. What a template reads is recorded, not declared: the
+template gets a graph whose mappings note each key looked up, and note "all of it" when
+iterated or counted. A rendered page is a function of its job and of the graph entries it
+read, so a page whose job and entries are unchanged renders to the same bytes; the tests
+check this against a full render after many kinds of edit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .link import SiteGraph
+from .load import LoadCache
+from .validate import ValidationMemo
+from .render import TEMPLATES, PageJob, make_environment, page_jobs, page_names, render_page
+
+ALL = object()  # the dependency of a page that iterated, counted or listed a whole mapping
+_MISSING = object()
+
+
+class _TrackedMapping(Mapping):
+    """A read-only view of one graph mapping that records which keys a template used."""
+
+    __slots__ = ("_name", "_mapping", "_used")
+
+    def __init__(self, name: str, mapping: Mapping, used: set):
+        self._name, self._mapping, self._used = name, mapping, used
+
+    def __getitem__(self, key):
+        self._used.add((self._name, key))
+        return self._mapping[key]
+
+    def get(self, key, default=None):
+        self._used.add((self._name, key))
+        return self._mapping.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._used.add((self._name, key))
+        return key in self._mapping
+
+    def __iter__(self):
+        self._used.add((self._name, ALL))
+        return iter(self._mapping)
+
+    def __len__(self) -> int:
+        self._used.add((self._name, ALL))
+        return len(self._mapping)
+
+    def keys(self):
+        self._used.add((self._name, ALL))
+        return self._mapping.keys()
+
+    def values(self):
+        self._used.add((self._name, ALL))
+        return self._mapping.values()
+
+    def items(self):
+        self._used.add((self._name, ALL))
+        return self._mapping.items()
+
+
+class _TrackedGraph:
+    """The site graph as templates see it, recording every entry they read into `used`."""
+
+    def __init__(self, graph: SiteGraph, used: set):
+        self._graph, self._used = graph, used
+
+    def __getattr__(self, name: str):
+        value = getattr(self._graph, name)
+        if isinstance(value, Mapping):
+            value = _TrackedMapping(name, value, self._used)
+            setattr(self, name, value)  # later look-ups skip __getattr__
+            return value
+        if isinstance(value, types.MethodType):
+            # Methods such as title() run against this tracked graph, so what they read counts.
+            return types.MethodType(value.__func__, self)
+        self._used.add((name, None))
+        return value
+
+
+def changed_entries(old: SiteGraph, new: SiteGraph) -> set:
+    """Every (field, key) whose value differs between two graphs, (field, ALL) for changed
+    mappings (added, removed or reordered keys too), and (field, None) for other fields."""
+    changed: set = set()
+    for graph_field in dataclasses.fields(SiteGraph):
+        before, after = getattr(old, graph_field.name), getattr(new, graph_field.name)
+        if isinstance(after, Mapping):
+            keys = [k for k in before.keys() | after.keys()
+                    if not _same(before.get(k, _MISSING), after.get(k, _MISSING))]
+            changed.update((graph_field.name, key) for key in keys)
+            if keys or list(before) != list(after):
+                changed.add((graph_field.name, ALL))
+        elif not _same(before, after):
+            changed.add((graph_field.name, None))
+    return changed
+
+
+def _same(before, after) -> bool:
+    return before is after or before == after
+
+
+@dataclass(frozen=True)
+class _CachedPage:
+    job: PageJob
+    used: frozenset
+    markdown: str
+
+
+def _templates_fingerprint() -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in Path(TEMPLATES).glob("*.j2")))
+
+
+@dataclass
+class PageCache:
+    """The rendered pages of the last build, with what each one read from the graph."""
+
+    graph: SiteGraph | None = None
+    pages: dict = field(default_factory=dict)  # path → _CachedPage
+    templates: tuple = ()
+    rendered: tuple = ()  # the paths the last build rendered again
+    env: object = None
+    names: tuple = ()  # the site-wide names and glossary the cached pages were rendered with
+
+    def render(self, graph: SiteGraph) -> tuple[dict[str, str], tuple[str, ...]]:
+        """Every page of the site, and the paths that had to be rendered again."""
+        fingerprint = _templates_fingerprint()
+        if fingerprint != self.templates or self.graph is None:
+            # Compiling the templates costs more than rendering a few pages: keep them
+            # until one changes on disk.
+            self.pages, self.templates, self.env = {}, fingerprint, make_environment()
+        env = self.env
+        names = page_names(graph)
+        if names != self.names:
+            self._forget_pages_naming(names)
+        changed = changed_entries(self.graph, graph) if self.graph is not None else set()
+        pages, rendered, cache = {}, [], {}
+        for path, job in page_jobs(graph).items():
+            cached = self.pages.get(path)
+            if cached is None or cached.job != job or not cached.used.isdisjoint(changed):
+                used: set = set()
+                markdown = render_page(env, _TrackedGraph(graph, used), path, job, *names)
+                cached = _CachedPage(job, frozenset(used), markdown)
+                rendered.append(path)
+            cache[path] = cached
+            pages[path] = cached.markdown
+        self.graph, self.pages, self.rendered = graph, cache, tuple(rendered)
+        return pages, tuple(rendered)
+
+
+    def _forget_pages_naming(self, names: tuple) -> None:
+        # Names link themselves and glossary terms get tooltips on any page that mentions
+        # them, without the template reading their entity: so a page is stale when its text
+        # holds a name or term that was added, removed or now means something else.
+        if not self.names:
+            self.pages, self.names = {}, names
+            return
+        (old_names, old_terms), (new_names, new_terms) = self.names, names
+        spellings = _changed(old_names.ids, new_names.ids)
+        terms = _changed(old_terms.definitions, new_terms.definitions)
+        self.pages = {path: cached for path, cached in self.pages.items()
+                      if not any(name in cached.markdown for name in spellings)
+                      and not (terms and any(term in cached.markdown.casefold() for term in terms))}
+        self.names = names
+
+
+def _changed(before: Mapping, after: Mapping) -> set:
+    """The keys whose value differs between two mappings (added and removed ones too)."""
+    return {key for key in before.keys() | after.keys() if before.get(key, _MISSING) != after.get(key, _MISSING)}
+
+
+@dataclass
+class Rebuilder:
+    """What one process keeps from build to build (mkdocs serve): parsed files, rendered pages."""
+
+    files: LoadCache = field(default_factory=LoadCache)
+    checks: ValidationMemo = field(default_factory=ValidationMemo)
+    links: dict = field(default_factory=dict)
+    pages: PageCache = field(default_factory=PageCache)
+    frozen: bool = False
+
+    def keep(self) -> None:
+        """After the first build, exempt what it keeps from the cyclic garbage collector.
+
+        At 10,000 entities the caches hold millions of objects, and a full collection that
+        walked them all took over a second in the middle of a rebuild. Frozen objects are
+        still freed by reference counting; only cycles among them would stay, so this is
+        done once (after a collection), not after every build: MkDocs' pages of each build
+        are cycles that must stay collectable.
+        """
+        if not self.frozen:
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
+
+    def forget_pages(self) -> None:
+        """After a build that did not write, trust nothing about the pages on disk."""
+        self.pages = PageCache()

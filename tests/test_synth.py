@@ -1,0 +1,178 @@
+"""Synthetic content, split index pages, and rebuilds that touch only what an edit changed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+
+import pytest
+
+from generator import indexes, load
+from generator.incremental import Rebuilder
+from generator.pipeline import build, check
+from generator.export import exports
+from generator.render import render
+from generator.synth import MARKER, write_content
+
+parse = load.parse_document
+
+from conftest import make_project, FIXTURE_CONTENT
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _age(folder, seconds: float = 60) -> None:
+    """Date every file back, as if written long ago (the load cache distrusts fresh files)."""
+    past = time.time() - seconds
+    for path in folder.rglob("*"):
+        os.utime(path, (past, past))
+
+
+@pytest.fixture(scope="module")
+def synth_content(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synth") / "content"
+    counts = write_content(folder, 400, seed=7)
+    return folder, counts
+
+
+def test_same_size_and_seed_write_the_same_files(tmp_path, synth_content):
+    folder, _ = synth_content
+    write_content(tmp_path / "again", 400, seed=7)
+    assert _files(tmp_path / "again") == _files(folder)
+    write_content(tmp_path / "other", 400, seed=8)
+    assert _files(tmp_path / "other") != _files(folder)
+
+
+def test_synthetic_content_has_the_size_asked_and_validates(synth_content):
+    folder, counts = synth_content
+    assert sum(counts.values()) == 400
+    assert all(counts[kind] > 0 for kind in ("actors", "topics", "positions", "events", "sources", "glossary"))
+    graph, problems = check(folder)
+    assert [str(p) for p in problems] == []
+    assert len(graph.kinds) == 400
+    assert any(len(p.stances) > 1 for p in graph.positions.values())
+    assert any(len(e.participants) > 2 for e in graph.events.values())
+
+
+def test_synth_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "site.yaml").write_text("title: mine\n")
+    with pytest.raises(SystemExit):
+        write_content(tmp_path / "content", 50)
+    assert (tmp_path / "content" / "site.yaml").read_text() == "title: mine\n"
+    assert not (tmp_path / "content" / MARKER).exists()
+
+
+def test_large_indexes_are_split_into_parts_that_list_every_entity(synth_content, monkeypatch):
+    folder, _ = synth_content
+    monkeypatch.setattr(indexes, "INDEX_LIMIT", 10)
+    graph, _ = check(folder)
+    pages = render(graph)
+    for kind, folder_name in (("events", "by-month"), ("sources", "by-month"), ("actors", "by-letter"),
+                              ("topics", "by-letter")):
+        parts = sorted(p for p in pages if p.startswith(f"{kind}/{folder_name}/"))
+        assert len(parts) > 1
+        listed = [m for part in parts for m in re.findall(r"\]\(\.\./([a-z0-9-]+)\.md\)", pages[part])
+                  if m != "index"]  # the link back to the overview
+        assert sorted(listed) == sorted(getattr(graph, kind))  # each entity on exactly one part
+        overview = pages[f"{kind}/index.md"]
+        # The overview links its parts (and, after them, the open-data files).
+        linked = [link for link in re.findall(r"\]\(([^)]+)\)", overview) if not link.startswith("../")]
+        assert sorted(linked) == [f"{folder_name}/{p.rsplit('/', 1)[1]}" for p in parts]
+        assert linked == sorted(linked, key=lambda link: link.removesuffix(".md"))  # by month or letter
+
+
+def _set_line(path, key: str, value: str) -> None:
+    """Replace the first top-level or stance line 'key: …' of a content file."""
+    text = path.read_text(encoding="utf-8")
+    changed, count = re.subn(rf"^(\s*-?\s*){key}: .*$", rf"\g<1>{key}: {value}", text, count=1, flags=re.MULTILINE)
+    assert count == 1, (path, key)
+    path.write_text(changed, encoding="utf-8")
+
+
+def _edits(content):
+    """A series of edits of every kind, as (what, function that makes the edit)."""
+    def first(kind, index):
+        return sorted((content / kind).glob("*.yaml"))[index]
+
+    actor, event, topic = first("actors", 3), first("events", 5), first("topics", 2)
+    position, source, term = first("positions", 4), first("sources", 6), first("glossary", 0)
+    return [
+        ("actor summary", lambda: _set_line(actor, "summary", "Newly edited.")),
+        ("actor name", lambda: _set_line(actor, "name", "Zzyzx Renamed")),
+        ("event date", lambda: _set_line(event, "date", "'2036-12-30'")),
+        ("topic title", lambda: _set_line(topic, "title", "Aardvark question")),
+        ("stance", lambda: _set_line(position, "stance", "undecided")),
+        ("source date", lambda: _set_line(source, "published", "'2030-01-01'")),
+        ("glossary term", lambda: _set_line(term, "term", "Zeta formula")),
+        ("new source", lambda: (content / "sources" / "a-brand-new-source.yaml").write_text(
+            "title: A brand new source\npublished: '2031-05-05'\n", encoding="utf-8")),
+        ("removed event", lambda: event.unlink()),
+        ("site date", lambda: _set_line(content / "site.yaml", "as_of", "'2037-01-01'")),
+    ]
+
+
+def test_incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit(tmp_path, synth_content, monkeypatch):
+    monkeypatch.setattr(indexes, "INDEX_LIMIT", 10)  # so the split index pages are exercised too
+    content = tmp_path / "content"
+    shutil.copytree(synth_content[0], content)
+    docs = tmp_path / "docs"
+    _age(content)
+    parsed = []
+    monkeypatch.setattr(load, "parse_document", lambda raw, *args: parsed.append(args[-1]) or parse(raw, *args))
+    rebuilder = Rebuilder()
+    build(content, docs, rebuilder=rebuilder)
+    all_pages = render(check(content)[0])
+    assert set(rebuilder.pages.rendered) == set(all_pages)
+    edited = set()
+    for what, apply in _edits(content):
+        apply()
+        parsed.clear()
+        result = build(content, docs, rebuilder=rebuilder)
+        # Only files changed in the last second are parsed again (see load.LoadCache).
+        edited.update(parsed)
+        assert len(parsed) <= len(edited) <= 10, what
+        graph, problems = check(content)
+        assert problems == [], what
+        expected = {**render(graph), **exports(graph)}
+        assert _files(docs) == {**{p: t.encode() for p, t in expected.items()},
+                                ".generated.json": (docs / ".generated.json").read_bytes()}, what
+        pages_written = {p for p in result.report.written if p not in exports(graph)}
+        assert pages_written <= set(rebuilder.pages.rendered), what
+        if what not in ("site date", "removed event"):  # these are on every page, or reorder the rest
+            # Few pages are rendered again in vain (a title shown on many pages changes them all).
+            in_vain = set(rebuilder.pages.rendered) - pages_written
+            assert len(in_vain) < len(all_pages) / 10, what
+
+
+def test_one_entity_edit_rewrites_exactly_the_pages_that_show_it(tmp_path, synth_content):
+    project = make_project(tmp_path / "project", FIXTURE_CONTENT)
+    shutil.rmtree(project.content)
+    shutil.copytree(synth_content[0], project.content)
+    build(project.content, project.docs)
+    before = _files(project.docs)
+    graph, _ = check(project.content)
+    names = [a.name for a in graph.actors.values()]
+    # An actor whose name is on several pages and is part of no other name.
+    actor_id, name = next((a.id, a.name) for a in graph.actors.values()
+                          if sum(name.count(a.name) for name in names) == 1
+                          and len(graph.events_of_actor.get(a.id, ())) >= 2)
+    showing = {path for path, data in before.items() if name in data.decode()}  # pages and open data
+    assert len(showing) >= 3
+
+    path = project.content / "actors" / f"{actor_id}.yaml"
+    path.write_text(path.read_text().replace(f"name: {name}", "name: Qwyrt Renamed"))
+    result = build(project.content, project.docs)
+    assert set(result.report.written) == showing
+    after = _files(project.docs)
+    unchanged = {p for p in before if before[p] == after.get(p)}
+    assert unchanged == set(before) - showing
+
+    path.write_text(path.read_text().replace("summary: ", "summary: Only here. ", 1))
+    # The summary is on the actor's own page, and in the open data.
+    assert build(project.content, project.docs).report.written == (
+        f"actors/{actor_id}.md", "data/actors.csv", "data/site.json")
