@@ -10,6 +10,7 @@ from .link import SiteGraph, link
 from .load import load_content
 from .problems import ContentError, Problem, errors_in
 from .render import render
+from .schema import schema_pages
 from .validate import validate
 from .write import WriteReport, check_ownership, write_pages
 
@@ -57,7 +58,8 @@ def build(content_dir: Path, docs_dir: Path) -> BuildResult:
     if graph is None:
         raise ContentError(problems)
     started = time.perf_counter()
-    pages = render(graph)
+    # The editors' JSON Schemas are published with the site, beside the pages.
+    pages = {**render(graph), **schema_pages()}
     started = timings.measure("render", started)
     in_the_way = check_ownership(docs_dir, pages)
     if in_the_way:

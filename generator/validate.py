@@ -116,7 +116,10 @@ def _without_missing_that_are_misspelt(model: type[BaseModel], errors: list[dict
             loc = tuple(error["loc"])
             close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1, cutoff=0.6)
             misspelt.update(loc[:-1] + (name,) for name in close)
-    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
+    # A list whose only entries are invalid is also reported as too short: say it once.
+    with_bad_items = {tuple(e["loc"][:i]) for e in errors for i, part in enumerate(e["loc"]) if isinstance(part, int)}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)
+            and not (e["type"] == "too_short" and tuple(e["loc"]) in with_bad_items)]
 
 
 def _slugify(text: str) -> str:
