@@ -8,6 +8,7 @@ logs the problems, shows them on every page, and lets MkDocs build from the last
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -51,7 +52,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     problems = errors_in(_state["problems"])
     if not (_state["serving"] and problems):
         return markdown
-    lines = "\n".join(f"    - `{problem}`" for problem in problems)
+    lines = "\n".join(f"    - {_code(str(problem))}" for problem in problems)
     banner = (f'!!! failure "The content has {len(problems)} error(s): this preview shows the last good version"\n\n'
               f"{lines}\n\n")
     return banner + markdown
+
+
+def _code(text: str) -> str:
+    # A code span shows the problem as typed; a fence longer than any run of backticks in
+    # it keeps a quoted value from closing the span and reaching the page as HTML.
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"
