@@ -59,6 +59,13 @@ CASES = {
     "a field name that is a list": (EVENT, "[title]: First call\n", [
         f"{EVENT}:1: a field name must be a plain word — write it like 'name:'",
     ]),
+    "empty required text": (EVENT, edited(EVENT, "title: First call", 'title: ""'), [
+        f"{EVENT}:1: title: must not be empty — write the text, or remove the field if it is optional",
+    ]),
+    "an actor that belongs to itself": ("content/actors/northland.yaml",
+                                        edited("content/actors/northland.yaml", "[river-pact]", "[river-pact, northland]"), [
+        "content/actors/northland.yaml:5: affiliations: an actor cannot belong to itself — remove its own id",
+    ]),
     "a topic where an actor is expected": (POSITION, edited(POSITION, "actor: ada-north", "actor: river-dispute"), [
         f"{POSITION}:1: actor: 'river-dispute' is a topic, not an actor — name an actor id here",
     ]),
