@@ -1,6 +1,8 @@
 """The editors' JSON Schemas: generated from the models, current, wired into editors, published."""
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
@@ -12,6 +14,7 @@ from generator.model import EVENT_KINDS, MODELS, STANCES
 from generator.schema import SCHEMA_DIR, content_glob, schema_file_name, schema_files, stale_schemas
 
 from conftest import FIXTURE_CONTENT, ROOT
+from language_server import LanguageServer
 
 CONTENT_SETS = [pytest.param(FIXTURE_CONTENT, id="fixture-content"),
                 pytest.param(ROOT / "content", id="real-content",
@@ -138,3 +141,50 @@ def test_the_site_publishes_the_schemas(fixture_site):
     manifest = json.loads((fixture_site.docs / ".generated.json").read_text(encoding="utf-8"))
     assert "schemas/positions.schema.json" in manifest
 
+
+
+# What an editor shows: the real yaml-language-server (the one in VS Code's YAML extension
+# and in other editors), when it is installed (`npm install -g yaml-language-server`).
+LANGUAGE_SERVER = os.environ.get("YAML_LANGUAGE_SERVER") or shutil.which("yaml-language-server")
+BROKEN_EVENT = 'title: T\ndate: "2024-02"\nsumary: x\nkind: cal\n\n'
+
+
+@pytest.fixture(params=["vscode-settings", "modeline"])
+def editor(request):
+    if not LANGUAGE_SERVER:
+        pytest.skip("yaml-language-server is not installed (npm install -g yaml-language-server)")
+    vscode = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    schemas = {(ROOT / path).resolve().as_uri(): [str(ROOT / glob) for glob in globs]
+               for path, globs in vscode["yaml.schemas"].items()}
+    by_settings = request.param == "vscode-settings"
+    settings = {"yaml": {"schemas": schemas if by_settings else {}, "validate": True, "completion": True}}
+    server = LanguageServer([LANGUAGE_SERVER, "--stdio"], ROOT, settings)
+    # Without settings, the first line of a file made by `python -m generator new` names the schema.
+    server.first_line = "" if by_settings else "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"
+    yield server
+    server.stop()
+
+
+def _open(editor, kind: str, name: str, text: str) -> tuple[str, int]:
+    first_line = editor.first_line.format(kind=kind)
+    return editor.open(ROOT / "content" / kind / name, first_line + text), 1 if first_line else 0
+
+
+def test_a_yaml_language_server_flags_mistakes_inline(editor):
+    uri, shift = _open(editor, "events", "lsp-check.yaml", BROKEN_EVENT)
+    assert editor.diagnostics(uri) == sorted([
+        (1 + shift, 'Missing property "sources".'), (1 + shift, 'Missing property "status".'),
+        (1 + shift, 'Missing property "summary".'), (3 + shift, "Property sumary is not allowed."),
+        (4 + shift, 'Value is not accepted. Valid values: "call", "meeting", "summit", "statement", "announcement", "other".'),
+    ])
+
+
+def test_a_yaml_language_server_completes_fields_and_vocabularies(editor):
+    uri, shift = _open(editor, "events", "lsp-check.yaml", BROKEN_EVENT)
+    assert editor.diagnostics(uri)  # the schema is loaded
+    fields = editor.completions(uri, 5 + shift, 0)
+    assert {"summary", "status", "sources", "participants", "end_date"} <= set(fields)
+    assert "id" not in fields and "title" not in fields  # the id is the file name; title is there already
+    assert editor.completions(uri, 4 + shift, 6) == sorted(EVENT_KINDS)
+    uri, shift = _open(editor, "positions", "lsp-check.yaml", "actor: a\ntopic: b\nstances:\n  - date: 2024-01\n    stance: \n")
+    assert editor.completions(uri, 5 + shift, 12) == sorted(STANCES)
