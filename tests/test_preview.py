@@ -105,14 +105,33 @@ class Server:
 @pytest.fixture
 def server(tmp_path):
     project = make_project(tmp_path / "project", FIXTURE_CONTENT)
-    running = Server(project.root)
+    running = start_server(project.root)
     try:
-        wait_for("the server serves the event page", lambda: running.page("events/first-call/"))
         running.settled()
         yield running
     finally:
         running.stop()
     assert "Traceback" not in running.log(), running.log()
+
+
+def start_server(root: Path, attempts: int = 3) -> Server:
+    """A server that is serving, on a port of its own.
+
+    Another process (tests running beside these) can take the free port between the probe
+    and the server's bind; then that process, not ours, would answer. So the page counts
+    only once our server's log says it serves, and a server that could not bind is retried.
+    """
+    logs = []
+    for _ in range(attempts):
+        running = Server(root)
+        outcome = wait_for("the server serves the event page, or exits", lambda: (
+            "exited" if running.process.poll() is not None else
+            "serving" if f"Serving on {running.url()}" in running.log() and running.page("events/first-call/")
+            else None))
+        if outcome == "serving":
+            return running
+        logs.append(running.log())
+    pytest.fail("mkdocs serve did not start:\n" + "\n".join(logs))
 
 
 def save(server: Server, relative: Path, old: str, new: str) -> None:
