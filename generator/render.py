@@ -6,6 +6,7 @@ inputs, no timestamps), so unchanged content renders to identical bytes.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -102,6 +103,9 @@ def description(markdown: str, limit: int = 160) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+# One environment per process: `mkdocs serve` renders on every save, and compiling the
+# templates anew each time was half the render time. Jinja reloads a template whose file changed.
+@functools.cache
 def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
