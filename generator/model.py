@@ -34,6 +34,7 @@ _LINK_DESTINATION = re.compile(r"\]\(\s*<?([^\s)>]*)|^[ ]{0,3}\[[^\]]+\]:[ \t]*<
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # The attr_list extension turns {…} after an element into HTML attributes (onclick=…).
 _ATTRIBUTE_LIST = re.compile(r"\{[^{}\n]*\}")
+BRANCH_PATTERN = r"^[A-Za-z0-9._/-]+$"
 URL_PATTERN = r'^[hH][tT][tT][pP][sS]?://[^\s/$.?#<>"{}|\\^`][^\s<>"{}|\\^`]*$'
 
 
@@ -91,6 +92,12 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _check_branch(value: str) -> str:
+    if not re.match(BRANCH_PATTERN, value):
+        raise _fail("branch", f"'{value}' is not a branch name — use letters, digits, '.', '_', '/' and '-' only")
+    return value
+
+
 # The JSON Schema of each type says what the validators check, so editors' tools flag the
 # same mistakes while typing (generator/schema.py exports it).
 Text = Annotated[str, AfterValidator(_check_text)]
@@ -101,6 +108,7 @@ DateText = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_
     "anyOf": [{"type": "string", "pattern": DATE_PATTERN.pattern}, {"type": "integer", "minimum": 1000, "maximum": 9999}],
     "description": "YYYY-MM-DD, or YYYY-MM / YYYY when only that is known."})]
 Url = Annotated[str, AfterValidator(_check_url), WithJsonSchema({"type": "string", "pattern": URL_PATTERN})]
+Branch = Annotated[str, AfterValidator(_check_branch), WithJsonSchema({"type": "string", "pattern": BRANCH_PATTERN})]
 SourceRefs = Annotated[tuple[Slug, ...], Field(min_length=1)]
 
 
@@ -120,7 +128,7 @@ class Site(BaseModel):
     description: Line = Field(description="One or two sentences on what the site explains (Markdown).")
     as_of: DateText = Field(description="The date the content is current to.")
     repo_url: Optional[Url] = Field(None, description="Repository address, for 'edit this page' links.")
-    edit_branch: str = Field("main", description="The branch that 'edit this page' links open.")
+    edit_branch: Branch = Field("main", description="The branch that 'edit this page' links open.")
 
 
 _SOURCES = "Source ids (files in content/sources/) that back this."

@@ -66,6 +66,10 @@ CASES = {
                                         edited("content/actors/northland.yaml", "[river-pact]", "[river-pact, northland]"), [
         "content/actors/northland.yaml:5: affiliations: an actor cannot belong to itself — remove its own id",
     ]),
+    "a branch name with markup": ("content/site.yaml", edited("content/site.yaml", 'as_of: "2024-03-10"',
+                                                          'as_of: "2024-03-10"\nedit_branch: "main<script>"'), [
+        "content/site.yaml:4: edit_branch: 'main<script>' is not a branch name — use letters, digits, '.', '_', '/' and '-' only",
+    ]),
     "a topic where an actor is expected": (POSITION, edited(POSITION, "actor: ada-north", "actor: river-dispute"), [
         f"{POSITION}:1: actor: 'river-dispute' is a topic, not an actor — name an actor id here",
     ]),
