@@ -118,7 +118,7 @@ def server(tmp_path):
     assert "Traceback" not in running.log(), running.log()
 
 
-def start_server(root: Path, attempts: int = 3) -> Server:
+def start_server(root: Path, page: str = "events/first-call/", attempts: int = 3) -> Server:
     """A server that is serving, on a port of its own.
 
     Another process (tests running beside these) can take the free port between the probe
@@ -130,7 +130,7 @@ def start_server(root: Path, attempts: int = 3) -> Server:
         running = Server(root)
         outcome = wait_for("the server serves the event page, or exits", lambda: (
             "exited" if running.process.poll() is not None else
-            "serving" if f"Serving on {running.url()}" in running.log() and running.page("events/first-call/")
+            "serving" if f"Serving on {running.url()}" in running.log() and running.page(page)
             else None))
         if outcome == "serving":
             return running
@@ -232,3 +232,21 @@ def test_the_open_page_reloads_itself_after_a_save(server):
             assert page.evaluate("window.__not_reloaded === undefined")
         finally:
             browser.close()
+
+
+def test_a_server_started_on_broken_content_serves_and_recovers(tmp_path):
+    project = make_project(tmp_path / "project", FIXTURE_CONTENT)
+    event = project.content / EVENT
+    good = event.read_text(encoding="utf-8")
+    event.write_text(good.replace("status: held", "status: [held"), encoding="utf-8")
+    running = start_server(project.root, page="editors/")
+    try:
+        assert BANNER in running.page("editors/")
+        assert running.page("events/first-call/") is None  # no good version of it exists yet
+        event.write_text(good, encoding="utf-8")
+        wait_for("the event page once the file is fixed", lambda: "A call between" in (running.page("events/first-call/") or ""))
+        assert BANNER not in running.page("events/first-call/")
+        running.settled()
+    finally:
+        running.stop()
+    assert "Traceback" not in running.log()
