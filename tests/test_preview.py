@@ -65,7 +65,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}/{path}"
 
     def page(self, path: str) -> str | None:
-        """The served HTML of a page, or None while the server does not answer."""
+        """The served HTML of a page; None for a missing page or a server that does not answer."""
         try:
             with urllib.request.urlopen(self.url(path), timeout=10) as response:
                 return response.read().decode("utf-8")
