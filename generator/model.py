@@ -28,9 +28,14 @@ WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
 
 # Raw HTML could put a script on the site; Markdown autolinks (<https://…>) are fine.
 _HTML = re.compile(r"<(?!https?://[^\s>]+>)[A-Za-z/!?]")
-# Where Markdown takes a link address: inline links [text](address) and reference
-# definitions "[name]: address" at the start of a line.
-_LINK_DESTINATION = re.compile(r"\]\(\s*<?([^\s)>]*)|^[ ]{0,3}\[[^\]]+\]:[ \t]*<?(\S*)", re.MULTILINE)
+# Where Markdown takes a link address, and the start of that address: inline links
+# [text](address), whose address Python-Markdown lets hold spaces and line breaks, and
+# reference definitions "[name]: address" (anywhere: in a list item or a quote they may be
+# indented), not footnotes "[^1]: text". The start is taken with its entities (&#58; is
+# ':'), backslashes and white space, which a browser drops or decodes before the scheme.
+_SCHEME_START = r"((?:[A-Za-z0-9+.\-\\]|&#?[A-Za-z0-9]+;{ws})*:?)"
+_LINK_DESTINATION = re.compile(r"\]\(\s*<?" + _SCHEME_START.format(ws="|\s")
+                               + r"|\[(?!\^)[^\[\]]*\]:[ \t]*\n?[ \t]*<?" + _SCHEME_START.format(ws=""))
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # The attr_list extension turns {…} after an element into HTML attributes (onclick=…).
 _ATTRIBUTE_LIST = re.compile(r"\{[^{}\n]*\}")
@@ -45,7 +50,7 @@ def _fail(error_type: str, message: str) -> PydanticCustomError:
 def _check_text(value: str) -> str:
     if _HTML.search(value):
         raise _fail("html", "raw HTML is not allowed — write Markdown instead, or escape '<' as '&lt;'")
-    if any(_is_script_link(next(filter(None, match.groups()), "")) for match in _LINK_DESTINATION.finditer(value)):
+    if any(_is_script_link(match.group(1) or match.group(2) or "") for match in _LINK_DESTINATION.finditer(value)):
         raise _fail("url_scheme", "links must be http or https — remove the javascript:/data: link")
     if _ATTRIBUTE_LIST.search(value):
         raise _fail("attribute_list", "curly braces {…} are not allowed: Markdown reads them as HTML attributes"
@@ -56,7 +61,7 @@ def _check_text(value: str) -> str:
 def _is_script_link(destination: str) -> bool:
     # Browsers decode entities (&#58; is ':') and drop tabs and newlines in an address,
     # so check the address as the browser will read it.
-    address = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(destination)).lower()
+    address = re.sub(r"[\x00-\x20\x7f\\]", "", html.unescape(destination)).lower()
     scheme = _SCHEME.match(address)
     return bool(scheme) and scheme.group(1) not in ("http", "https")
 

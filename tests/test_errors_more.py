@@ -17,6 +17,17 @@ CASES = {
                                                              "summary: |\n  A [call][1].\n\n  [1]: javascript:alert(1)"), [
         f"{EVENT}:7: summary: links must be http or https — remove the javascript:/data: link",
     ]),
+    "script link inside another link": (EVENT, edited(EVENT, "A call between", "A [x]([y](javascript:alert(1)) between"), [
+        f"{EVENT}:7: summary: links must be http or https — remove the javascript:/data: link",
+    ]),
+    "script link behind white space a browser drops": (EVENT, edited(EVENT, "A call between",
+                                                                      "A [call](&Tab; javascript:alert(1)) between"), [
+        f"{EVENT}:7: summary: links must be http or https — remove the javascript:/data: link",
+    ]),
+    "script link defined in a Markdown list": (EVENT, edited(EVENT, "summary: A call between [[ada-north]] and [[southland]].",
+                                                              "summary: |\n  - A [call][1].\n\n      [1]: javascript:alert(1)"), [
+        f"{EVENT}:7: summary: links must be http or https — remove the javascript:/data: link",
+    ]),
     "attribute list": (EVENT, edited(EVENT, "A call between", "A *call*{.x onclick=alert(1)} between"), [
         f"{EVENT}:7: summary: curly braces {{…}} are not allowed: Markdown reads them as HTML attributes"
         " — use parentheses or brackets instead",

@@ -3,16 +3,21 @@ or a build, never with a traceback or a half-written docs/."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
+import markdown
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic_core import PydanticCustomError
 
 from generator.load import KINDS, Document, parse_document
+from generator.model import _check_text
 from generator.pipeline import build
 from generator.problems import ContentError, Problem, errors_in
 from generator.validate import validate
@@ -166,3 +171,56 @@ def test_mutated_content_builds_or_writes_nothing(workspace):
             path.write_bytes(original)
 
     check()
+
+
+# Pieces of Markdown and HTML that scripts are made of, so random text often comes close.
+MARKUP_TOKENS = ["[x](", "](", ")", "[", "]", "(", "javascript:", "JaVaScRiPt:", "java&#115;cript", "&#58;", "&colon;",
+                 "&#x3a;", "data:", "vbscript:", "http://a.b", "https://a.b/c", "<", ">", "</", "<script>", "<img",
+                 " src=x", " onerror=alert(1)", "{", "}", "{:", " onclick=alert(1)", ".cls", "#id", "*", "_", "`",
+                 "![i](", "[1]: ", "\n", "\n\n", " ", "\t", '"', "'", "&", "&amp;", "&lt;", "alert(1)", "[[northland]]",
+                 "*[HTML]: ", "[^1]", "[^1]: ", "!!! note", "    ", "|", "\\", "%3A", "\x0b", "&Tab;", "&NewLine;"]
+MARKDOWN_EXTENSIONS = ["admonition", "attr_list", "abbr", "tables", "footnotes", "toc"]
+DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "base", "meta", "link"}
+ADDRESS_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "poster", "data"}
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes, as a browser would read them."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, attrs))
+
+
+def _unsafe(html_text: str) -> list[str]:
+    """What in the HTML could run a script: dangerous tags, on… attributes, script addresses."""
+    parser = _Elements()
+    parser.feed(html_text)
+    found = []
+    for tag, attrs in parser.tags:
+        if tag in DANGEROUS_TAGS:
+            found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                found.append(f"{tag} {name}")
+            elif name in ADDRESS_ATTRIBUTES and value:
+                readable = re.sub(r"[\x00-\x20\x7f]", "", value).lower()
+                scheme = re.match(r"^([a-z][a-z0-9+.-]*):", readable)
+                if scheme and scheme.group(1) not in ("http", "https"):
+                    found.append(f"{tag} {name}={value}")
+    return found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP_TOKENS), max_size=25))
+def test_text_that_validates_renders_without_a_script(tokens):
+    text = "".join(tokens)
+    try:
+        _check_text(text)
+    except PydanticCustomError:
+        return  # refused, with a message: nothing reaches the page
+    rendered = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)
+    assert _unsafe(rendered) == [], rendered
