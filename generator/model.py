@@ -34,7 +34,7 @@ _HTML = re.compile(r"<(?!https?://[^\s>]+>)[A-Za-z/!?]")
 # indented), not footnotes "[^1]: text". The start is taken with its entities (&#58; is
 # ':'), backslashes and white space, which a browser drops or decodes before the scheme.
 _SCHEME_START = r"((?:[A-Za-z0-9+.\-\\]|&#?[A-Za-z0-9]+;{ws})*:?)"
-_LINK_DESTINATION = re.compile(r"\]\(\s*<?" + _SCHEME_START.format(ws="|\s")
+_LINK_DESTINATION = re.compile(r"\]\(\s*<?" + _SCHEME_START.format(ws=r"|\s")
                                + r"|\[(?!\^)[^\[\]]*\]:[ \t]*\n?[ \t]*<?" + _SCHEME_START.format(ws=""))
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # The attr_list extension turns {…} after an element into HTML attributes (onclick=…).
