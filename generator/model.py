@@ -193,7 +193,7 @@ class Event(Record):
     date_inferred: bool = Field(False, description="true when the date is worked out, not stated; explain in notes.")
     kind: Literal[EVENT_KINDS] = Field("other", description="What sort of event: " + ", ".join(EVENT_KINDS) + ".")
     status: Literal[EVENT_STATUSES] = Field(description="Whether it took place: " + ", ".join(EVENT_STATUSES) + ".")
-    location: Text = Field("", description="Where, like 'Anchorage, Alaska, United States'.")
+    location: Text = Field("", description="Where: the place, city and country.")
     participants: tuple[Slug, ...] = Field((), description="Actor ids of those who took part.")
     topics: tuple[Slug, ...] = Field((), description="Topic ids discussed.")
     summary: Line = Field(description="What happened, attributed (Markdown, [[id]] links).")

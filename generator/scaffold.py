@@ -68,7 +68,7 @@ def _kind(name: str) -> str:
 def _check_id(entity_id: str) -> None:
     if not re.match(SLUG_PATTERN, entity_id):
         slug = re.sub(r"[^a-z0-9]+", "-", entity_id.lower()).strip("-")
-        example = f"like '{slug}'" if slug else "like 'keir-starmer'"
+        example = f"like '{slug}'" if slug else "like 'foreign-ministry'"
         raise ScaffoldError(f"'{entity_id}' is not a valid id — ids are lowercase letters, digits and hyphens, {example}")
 
 

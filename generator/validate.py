@@ -153,7 +153,7 @@ def _problem_from_error(document: Document, model: type[BaseModel], error: dict)
         return Problem(document.path, document.line_of(loc), f"{where}: '{value}' is not allowed", hint)
     if kind == "string_pattern_mismatch":
         return Problem(document.path, document.line_of(loc), f"{where}: '{value}' is not a valid id",
-                       "ids are lowercase letters, digits and hyphens, like 'keir-starmer'")
+                       "ids are lowercase letters, digits and hyphens, like 'foreign-ministry'")
     if kind == "too_short":
         return Problem(document.path, document.line_of(loc), f"{where}: needs at least one entry",
                        "every fact needs a source: list at least one source id" if "sources" in loc
