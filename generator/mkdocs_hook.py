@@ -15,6 +15,7 @@ from pathlib import Path
 # MkDocs loads this file by path, without the project root on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import jinja2  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 from generator.pipeline import build  # noqa: E402
@@ -47,6 +48,31 @@ def on_pre_build(config) -> None:
         log.warning(str(warning))
     report = result.report
     log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
+
+
+class _TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory, keyed by their source's checksum."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_template_code = _TemplateCodeCache()
+
+
+def on_env(env, config, files):
+    # MkDocs makes a new theme environment for every rebuild of `mkdocs serve`, so each
+    # rebuild compiled Material's templates again; a changed template has a new checksum.
+    if _state["serving"]:
+        env.bytecode_cache = _template_code
+    return env
 
 
 def on_serve(server, config, builder):
