@@ -1,4 +1,4 @@
-"""Command line: python -m generator {validate,build,synth} [--content DIR] [--docs DIR]."""
+"""Command line: python -m generator {validate,build,schema,new,synth} (see --help of each)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pathlib import Path
 
 from .pipeline import build, check
 from .problems import ContentError, errors_in
+from .scaffold import ScaffoldError, new_entity
+from .schema import SCHEMA_DIR, schema_files, stale_schemas
+from .write import write_pages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=1, help="same seed and size, same files (default: 1)")
     synth.add_argument("--out", type=Path, required=True, help="folder to write (replaced if it exists)")
     synth.set_defaults(run=_synth)
+    schema = commands.add_parser("schema", help="write the JSON Schema of each kind into schemas/, for editors' tools")
+    schema.add_argument("--out", type=Path, default=SCHEMA_DIR, help="folder (default: schemas/ of the project)")
+    schema.add_argument("--check", action="store_true", help="write nothing; exit 1 if a schema is out of date")
+    schema.set_defaults(run=_schema)
+    new = commands.add_parser("new", help="start a new content file from a commented template")
+    new.add_argument("kind", help="actor, topic, position, event, source or term")
+    new.add_argument("id", help="the new id: lowercase letters, digits and hyphens (the file name)")
+    new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    new.set_defaults(run=_new)
     return parser
 
 
@@ -70,6 +82,28 @@ def _build(args) -> int:
     report = result.report
     print(f"{result.pages} pages: {len(report.written)} written, {len(report.removed)} removed, "
           f"{report.unchanged} unchanged")
+    return 0
+
+
+def _schema(args) -> int:
+    if args.check:
+        stale = stale_schemas(args.out)
+        for name in stale:
+            print(f"{args.out.name}/{name} is out of date — run `python -m generator schema`", file=sys.stderr)
+        return 1 if stale else 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    report = write_pages(args.out, schema_files())
+    print(f"{len(schema_files())} schemas in {args.out}: {len(report.written)} written")
+    return 0
+
+
+def _new(args) -> int:
+    try:
+        path = new_entity(args.content, args.kind, args.id)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path.as_posix()}: fill in every \"\", then run `python -m generator validate`")
     return 0
 
 

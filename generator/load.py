@@ -38,6 +38,8 @@ _SCALARS = {
 }
 
 FieldPath = tuple  # ("stances", 0, "date")
+_TOO_DEEP = (f"the YAML is nested more than {MAX_DEPTH} levels deep",
+             "content files need three levels at most: check the brackets and the indentation")
 
 
 @dataclass(frozen=True)
@@ -173,14 +175,22 @@ def parse_document(raw: bytes, kind: str, doc_id: str, display_path: str) -> Doc
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
+        too_deep = _line_nested_too_deep(text)
+        if too_deep:
+            return [Problem(display_path, too_deep, *_TOO_DEEP)]
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
         return [_syntax_problem(error, text, display_path)]
+    except yaml.reader.ReaderError as error:
+        # libyaml counts the position in UTF-8 bytes.
+        line = text.encode("utf-8")[: error.position].count(b"\n") + 1
+        return [Problem(display_path, line, f"the file holds a control character (#x{error.character:04x}) that YAML does not allow",
+                        "delete it: it is invisible in most editors, so retype the line")]
     except yaml.YAMLError as error:
         return [Problem(display_path, 1, f"YAML error: {error}")]
     except RecursionError:
-        return [Problem(display_path, 1, "the YAML is nested too deeply")]
-    if root is None:
+        return [Problem(display_path, 1, *_TOO_DEEP)]
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == NULL and not root.value):
         return [Problem(display_path, 1, "the file is empty", "fill in the fields of this kind (see the editors' guide)")]
     if not isinstance(root, yaml.MappingNode):
         return [Problem(display_path, root.start_mark.line + 1,
@@ -194,6 +204,24 @@ def parse_document(raw: bytes, kind: str, doc_id: str, display_path: str) -> Doc
     return Document(kind, doc_id, display_path, data, lines)
 
 
+def _line_nested_too_deep(text: str) -> int | None:
+    """The line where the YAML nests deeper than MAX_DEPTH, or None.
+
+    libyaml's composer recurses once per level in C: a file of 100,000 '[' crashes the
+    process, and parsing it to the end takes minutes. The parser's events come one at a
+    time, so stopping at the first level too deep bounds both.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    return None
+
+
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display_path: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     # libyaml often notices a mistake at the start of the next token: past the last line
@@ -201,6 +229,9 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display_path: str) -
     # construct began.
     last_line = max(1, len(text.splitlines()))
     line = min(mark.line + 1, last_line) if mark else 1
+    if error.context == "expected a single document in the stream":
+        return Problem(display_path, line, "YAML syntax error: a second document starts here ('---')",
+                       "a content file holds one entity: remove the '---' line, or move the rest to a file of its own")
     message = f"YAML syntax error: {error.problem or error.context or 'invalid YAML'}"
     if error.problem and error.context and error.context_mark and error.context_mark.line + 1 != line:
         construct = error.context.removeprefix("while parsing ").removeprefix("while scanning ")
@@ -224,7 +255,7 @@ def _construct(node: yaml.Node, path: FieldPath, lines: dict, seen: set, depth: 
                        "write the value out in full")
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        raise _Refused(line, f"the YAML is nested more than {MAX_DEPTH} levels deep")
+        raise _Refused(line, *_TOO_DEEP)
     if isinstance(node, yaml.MappingNode):
         return _construct_mapping(node, path, lines, seen, depth)
     if isinstance(node, yaml.SequenceNode):

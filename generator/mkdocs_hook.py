@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urljoin
@@ -16,12 +17,13 @@ from urllib.parse import urljoin
 # MkDocs loads this file by path, without the project root on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import jinja2  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 from generator.incremental import Rebuilder  # noqa: E402
 from generator.pipeline import build  # noqa: E402
 from generator.problems import ContentError, errors_in  # noqa: E402
-from generator.write import read_manifest  # noqa: E402
+from generator.write import MANIFEST, read_manifest  # noqa: E402
 
 log = logging.getLogger("mkdocs.generator")
 _state = {"serving": False, "problems": (), "generated": set(), "rebuilder": None, "banner_shown": False}
@@ -66,13 +68,60 @@ def on_files(files, config):
     return files
 
 
+class _TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory, keyed by their source's checksum."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_template_code = _TemplateCodeCache()
+
+
+def on_env(env, config, files):
+    # MkDocs makes a new theme environment for every rebuild of `mkdocs serve`, so each
+    # rebuild compiled Material's templates again; a changed template has a new checksum.
+    if _state["serving"]:
+        env.bytecode_cache = _template_code
+    return env
+
+
+def on_serve(server, config, builder):
+    """Watch the hand-written parts of docs/ only, not the pages the generator writes.
+
+    MkDocs reads the generated pages in the same build that writes them, so a rebuild
+    started by those writes changes nothing; but the browser's reload waits for it, which
+    doubled the time from save to page. Hand-written files added later at the top of docs/
+    are seen after a restart of the server.
+    """
+    docs = Path(config.docs_dir)
+    generated = read_manifest(docs) | {MANIFEST}
+    server.unwatch(config.docs_dir)
+    for entry in sorted(docs.iterdir()):
+        if not _only_generated(entry, docs, generated):
+            server.watch(str(entry))
+    return server
+
+
+def _only_generated(entry: Path, docs: Path, generated: set[str]) -> bool:
+    files = [entry] if entry.is_file() else [path for path in entry.rglob("*") if path.is_file()]
+    return all(path.relative_to(docs).as_posix() in generated or path.name.endswith(".tmp") for path in files)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri in _state["generated"]:
         page.edit_url = _content_edit_url(page, config)
     problems = errors_in(_state["problems"])
     if not (_state["serving"] and problems):
         return markdown
-    lines = "\n".join(f"    - `{problem}`" for problem in problems)
+    lines = "\n".join(f"    - {_code(str(problem))}" for problem in problems)
     banner = (f'!!! failure "The content has {len(problems)} error(s): this preview shows the last good version"\n\n'
               f"{lines}\n\n")
     return banner + markdown
@@ -92,3 +141,10 @@ def _content_edit_url(page, config) -> str | None:
     # edit_uri points at the docs folder ("edit/main/docs/"); content/ is a sibling of it.
     docs_edit_url = urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri)
     return urljoin(docs_edit_url, posixpath.relpath(edit_path, docs_in_repo))
+
+
+def _code(text: str) -> str:
+    # A code span shows the problem as typed; a fence longer than any run of backticks in
+    # it keeps a quoted value from closing the span and reaching the page as HTML.
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}"

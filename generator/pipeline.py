@@ -12,6 +12,7 @@ from .link import SiteGraph, link
 from .load import load_content
 from .problems import WARNING, ContentError, Problem, errors_in
 from .render import render
+from .schema import schema_pages
 from .validate import validate
 from .write import WriteReport, check_ownership, write_pages
 
@@ -71,7 +72,7 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
     problems = [*problems, *address_problems]
     started = time.perf_counter()
     pages, kept = _render(graph, rebuilder)
-    pages.update(exports(graph))
+    pages.update(data_files(graph))
     started = timings.measure("render", started)
     in_the_way = check_ownership(docs_dir, pages)
     if in_the_way:
@@ -95,6 +96,11 @@ def _with_base_url(graph: SiteGraph, site_url: str | None) -> tuple[SiteGraph, l
         return replace(graph, site=graph.site.model_copy(update={"base_url": base_url or site_url})), []
     return graph, [Problem(site_file, 1, "no base_url: the Atom and iCalendar feeds are not written",
                            "add 'base_url: https://…', the site's public address", WARNING)]
+
+
+def data_files(graph: SiteGraph) -> dict[str, str]:
+    """The files written beside the pages: open data, feeds, and the editors' JSON Schemas."""
+    return {**exports(graph), **schema_pages()}
 
 
 def _render(graph: SiteGraph, rebuilder: Rebuilder | None) -> tuple[dict[str, str], frozenset[str]]:

@@ -170,6 +170,9 @@ def shorten(text: str, limit: int) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+# One environment per process: `mkdocs serve` renders on every save, and compiling the
+# templates anew each time was half the render time. Jinja reloads a template whose file changed.
+@functools.cache
 def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),

@@ -149,6 +149,7 @@ def _validate_document(document: Document, problems: list[Problem]) -> BaseModel
         return record if document.kind == "site" or record.id == document.id else None
     except ValidationError as error:
         errors = _without_missing_that_are_misspelt(model, error.errors())
+        errors = [e for e in errors if not _is_bad_reference(document.kind, e)]
         problems.extend(_problem_from_error(document, model, item) for item in errors)
         return None
 
@@ -161,7 +162,17 @@ def _without_missing_that_are_misspelt(model: type[BaseModel], errors: list[dict
             loc = tuple(error["loc"])
             close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1, cutoff=0.6)
             misspelt.update(loc[:-1] + (name,) for name in close)
-    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)]
+    # A list whose only entries are invalid is also reported as too short: say it once.
+    with_bad_items = {tuple(e["loc"][:i]) for e in errors for i, part in enumerate(e["loc"]) if isinstance(part, int)}
+    return [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)
+            and not (e["type"] == "too_short" and tuple(e["loc"]) in with_bad_items)]
+
+
+def _is_bad_reference(kind: str, error: dict) -> bool:
+    # A reference that is not a slug is also an unknown id: the reference check says so,
+    # with a "did you mean", so the pattern error would only repeat it.
+    return error["type"] == "string_pattern_mismatch" and any(
+        _matches(tuple(error["loc"]), pattern) for pattern, _ in REFERENCES.get(kind, ()))
 
 
 def _slugify(text: str) -> str:
@@ -187,7 +198,7 @@ def _problem_from_error(document: Document, model: type[BaseModel], error: dict)
         return Problem(document.path, document.line_of(loc), f"{where}: '{value}' is not allowed", hint)
     if kind == "string_pattern_mismatch":
         return Problem(document.path, document.line_of(loc), f"{where}: '{value}' is not a valid id",
-                       "ids are lowercase letters, digits and hyphens, like 'keir-starmer'")
+                       "ids are lowercase letters, digits and hyphens, like 'foreign-ministry'")
     if kind == "too_short":
         return Problem(document.path, document.line_of(loc), f"{where}: needs at least one entry",
                        "every fact needs a source: list at least one source id" if "sources" in loc
@@ -198,9 +209,18 @@ def _problem_from_error(document: Document, model: type[BaseModel], error: dict)
                     "dict_type": "a mapping of field: value"}[kind]
         return Problem(document.path, document.line_of(loc),
                        f"{where}: expected {expected}, got {_describe(value)}",
-                       "a list is written [a, b] or one '- item' per line" if expected == "a list" else "")
+                       _type_hint(expected, value))
     message, _, hint = error["msg"].partition(" — ")
     return Problem(document.path, document.line_of(loc), f"{where}: {message}", hint)
+
+
+def _type_hint(expected: str, value: Any) -> str:
+    if expected == "a list":
+        return "a list is written [a, b] or one '- item' per line"
+    if expected == "text" and isinstance(value, (bool, int, float)):
+        # YAML reads yes, no, on, off as true/false and 1.5 as a number.
+        return "put the text in quotes, like \"yes\" or \"1.5\""
+    return ""
 
 
 def _field_name(loc: tuple) -> str:
@@ -284,19 +304,25 @@ def _check_wikilinks(document: Document, kinds: dict[str, str]) -> Iterator[Prob
 
 def _check_semantics(record: Record, document: Document) -> Iterator[Problem]:
     kind = document.kind
-    if kind == "events" and record.end_date and record.end_date < record.date:
+    if kind == "events" and record.end_date and _earlier(record.end_date, record.date):
         yield Problem(document.path, document.line_of(("end_date",)),
                       f"end_date {record.end_date} is before date {record.date}", "swap them or fix the date")
     if kind == "positions":
         for index in range(1, len(record.stances)):
             before, after = record.stances[index - 1], record.stances[index]
-            if after.date < before.date:
+            if _earlier(after.date, before.date):
                 yield Problem(document.path, document.line_of(("stances", index, "date")),
                               f"stances[{index}].date {after.date} is before the stance above it ({before.date})",
                               "list stances in date order, oldest first")
     if kind == "actors" and record.id in record.affiliations:
         yield Problem(document.path, document.line_of(("affiliations",)),
                       "affiliations: an actor cannot belong to itself", "remove its own id")
+
+
+def _earlier(first: str, second: str) -> bool:
+    """Whether date first is surely before date second; '2025-08' is not before '2025-08-15'."""
+    length = min(len(first), len(second))
+    return first[:length] < second[:length]
 
 
 def _check_position_pairs(positions: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:

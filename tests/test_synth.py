@@ -11,8 +11,7 @@ import pytest
 
 from generator import indexes, load
 from generator.incremental import Rebuilder
-from generator.pipeline import build, check
-from generator.export import exports
+from generator.pipeline import build, check, data_files
 from generator.render import render
 from generator.synth import MARKER, write_content
 
@@ -138,10 +137,10 @@ def test_incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit(tmp_pa
         assert len(parsed) <= len(edited) <= 10, what
         graph, problems = check(content)
         assert problems == [], what
-        expected = {**render(graph), **exports(graph)}
+        expected = {**render(graph), **data_files(graph)}
         assert _files(docs) == {**{p: t.encode() for p, t in expected.items()},
                                 ".generated.json": (docs / ".generated.json").read_bytes()}, what
-        pages_written = {p for p in result.report.written if p not in exports(graph)}
+        pages_written = {p for p in result.report.written if p not in data_files(graph)}
         assert pages_written <= set(rebuilder.pages.rendered), what
         if what not in ("site date", "removed event"):  # these are on every page, or reorder the rest
             # Few pages are rendered again in vain (a title shown on many pages changes them all).
