@@ -10,7 +10,8 @@ site: deps  ## install, then build the site into site/
 	$(PYTHON) -m mkdocs build --strict
 
 serve: deps  ## install, then preview on http://127.0.0.1:8000/ with live reload
-	$(PYTHON) -m mkdocs serve --livereload --dirty
+	# mkdocs serve mounts the site at site_url's path: preview it at the root instead.
+	SITE_URL=http://127.0.0.1:8000/ $(PYTHON) -m mkdocs serve --livereload --dirty
 
 bench: deps  ## the speed benchmark at 1,000, 3,000 and 10,000 entities (minutes; see README)
 	$(PYTHON) bench/run.py --sizes $(or $(SIZES),1000,3000,10000)

@@ -55,9 +55,9 @@ def _status_mark(status: str, x: float, y: float) -> str:
             f'<path d="M{x - 5} {y - 5}L{x + 5} {y + 5}M{x + 5} {y - 5}L{x - 5} {y + 5}" stroke="{AXIS}" stroke-width="2"/>')
 
 
-def timeline_svg(graph: SiteGraph, human_date) -> str:
-    """Every event on a vertical time axis; gaps in time show as gaps in space."""
-    events = list(graph.events.values())
+def timeline_svg(graph: SiteGraph, human_date, event_ids=None) -> str:
+    """Events (all, or those given) on a vertical time axis; gaps in time show as gaps in space."""
+    events = [graph.events[e] for e in (graph.events if event_ids is None else event_ids)]
     if not events:
         return ""
     rows, y, previous = [], 30.0, None

@@ -46,7 +46,8 @@ def on_pre_build(config) -> None:
             log.error(str(problem))
         count = len(errors_in(error.problems))
         if _state["serving"]:
-            log.error(f"{count} error(s) in content/: still serving the last good pages; fix and save to update")
+            kept = "still serving the last good pages" if _state["generated"] else "no good version to serve yet"
+            log.error(f"{count} error(s) in content/: {kept}; fix and save to update")
             return
         raise PluginError(f"{count} error(s) in content/: nothing was written, site/ is unchanged") from None
     _state["problems"] = ()

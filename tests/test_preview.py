@@ -234,6 +234,7 @@ def test_a_server_started_on_broken_content_serves_and_recovers(tmp_path):
     try:
         assert BANNER in running.page("editors/")
         assert running.page("events/first-call/") is None  # no good version of it exists yet
+        assert "1 error(s) in content/: no good version to serve yet; fix and save to update" in running.log()
         event.write_text(good, encoding="utf-8")
         wait_for("the event page once the file is fixed", lambda: "A call between" in (running.page("events/first-call/") or ""))
         assert BANNER not in running.page("events/first-call/")

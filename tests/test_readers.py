@@ -134,7 +134,8 @@ def test_one_pattern_finds_every_name_longest_first(project):
     graph, _ = check(project.content)
     names = entity_names(graph)
     assert names.ids["Ada Noord"] == "ada-north" and names.ids["river question"] == "river-dispute"
-    assert names.pattern.pattern.index(re.escape("Ada North")) < names.pattern.pattern.index(re.escape("Northland"))
+    text = "Ada North met Northland and A. North; Ada Northlander is nobody, nor is the Northern Ada."
+    assert [m.group(0) for m in names.pattern.finditer(text)] == ["Ada North", "Northland", "A. North"]
     southland = project.content / "actors" / "southland.yaml"
     southland.write_text(southland.read_text().replace("aliases: []", "aliases: [the North]"))
     graph, _ = check(project.content)
@@ -199,3 +200,25 @@ def test_a_wikilinked_entity_is_not_linked_again_by_name():
     assert text == ("[The north](../actors/northland.md) and Northland; "
                     "[Southland](../actors/southland.md) and Southland.")
     assert page.text("[[ada-north]] met Ada Noord", names=False) == "[Ada North](../actors/ada-north.md) met Ada Noord"
+
+
+def test_reader_pages_show_the_latest_and_busiest_part_of_a_large_site(monkeypatch):
+    from generator import views
+    from generator.render import render
+
+    monkeypatch.setattr(views, "RECENT_EVENTS", 2)
+    monkeypatch.setattr(views, "MATRIX_ACTORS", 1)
+    monkeypatch.setattr(views, "MATRIX_TOPICS", 1)
+    monkeypatch.setattr(views, "LISTED", 1)
+    graph, _ = check(FIXTURE_CONTENT)
+    pages = render(graph)
+    timeline = pages["timeline.md"]
+    latest = list(graph.events)[-2:]
+    assert [e for e in graph.events if f"(events/{e}.md)" in timeline] == latest
+    assert f"The 2 most recent of {len(graph.events)} events" in timeline
+    matrix = pages["matrix.md"]
+    rows = [line for line in matrix.splitlines() if line.startswith("| [")]
+    assert len(rows) == 1 and rows[0].count("stance--") <= 1
+    assert "The 1 actors and 1 topics with the most recorded positions" in matrix
+    busiest = min(graph.positions_of_actor, key=lambda a: (-len(graph.positions_of_actor[a]), a))
+    assert f"(actors/{busiest}.md)" in rows[0]
