@@ -30,6 +30,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from scratch import copy_project  # noqa: E402  (the tests' scratch copy of the project)
+
 CHILD = Path(__file__).with_name("generator_child.py")
 # One address for every build of a benchmark project, the generator's own (base_url) and
 # MkDocs' (site_url): pages carry absolute addresses, so two would rewrite every page.
@@ -84,23 +87,11 @@ def make_project(where: Path, entities: int, seed: int) -> Path:
 
     if where.exists():
         shutil.rmtree(where)
-    where.mkdir(parents=True)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("- generator/mkdocs_hook.py", f"- {ROOT / 'generator' / 'mkdocs_hook.py'}")
-    (where / "mkdocs.yml").write_text(config, encoding="utf-8")
-    shutil.copytree(ROOT / "docs", where / "docs", ignore=_generated_pages)
-    shutil.copytree(ROOT / "overrides", where / "overrides")
+    copy_project(where, None)
     write_content(where / "content", entities, seed)
     with open(where / "content" / "site.yaml", "a", encoding="utf-8") as site:
         site.write(f'base_url: "{SITE_URL}"\n')
     return where
-
-
-def _generated_pages(directory: str, names: list[str]) -> list[str]:
-    manifest = ROOT / "docs" / ".generated.json"
-    generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
-    relative = Path(directory).relative_to(ROOT / "docs")
-    return [n for n in names if n == ".generated.json" or (relative / n).as_posix() in generated]
 
 
 def clear_generated(project: Path) -> None:

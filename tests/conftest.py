@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import shutil
 import subprocess
@@ -15,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from scratch import ROOT, copy_project
+
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
-GENERATED_MANIFEST = ".generated.json"
 
 
 def pytest_addoption(parser):
@@ -59,27 +58,9 @@ def _env() -> dict:
     return env
 
 
-def _copy_hand_written_docs(target: Path) -> None:
-    """Copy docs/ without the pages the generator wrote (listed in its manifest)."""
-    docs = ROOT / "docs"
-    manifest = docs / GENERATED_MANIFEST
-    generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
-    for path in sorted(docs.rglob("*")):
-        relative = path.relative_to(docs).as_posix()
-        if path.is_file() and relative != GENERATED_MANIFEST and relative not in generated:
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target / relative)
-
-
 def make_project(where: Path, content: Path) -> Project:
     """Copy mkdocs.yml, the hand-written docs and the given content into a new folder."""
-    where.mkdir(parents=True, exist_ok=True)
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("- generator/mkdocs_hook.py", f"- {ROOT / 'generator' / 'mkdocs_hook.py'}")
-    (where / "mkdocs.yml").write_text(config, encoding="utf-8")
-    _copy_hand_written_docs(where / "docs")
-    shutil.copytree(ROOT / "overrides", where / "overrides")
-    shutil.copytree(content, where / "content")
+    copy_project(where, content)
     return Project(where)
 
 

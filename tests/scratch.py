@@ -1,0 +1,35 @@
+"""A scratch copy of the project, for the tests and the benchmark (no test framework needed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATED_MANIFEST = ".generated.json"
+
+
+def copy_project(where: Path, content: Path | None) -> Path:
+    """Copy mkdocs.yml (hook by absolute path), the hand-written docs, overrides/ and content."""
+    where.mkdir(parents=True, exist_ok=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("- generator/mkdocs_hook.py", f"- {ROOT / 'generator' / 'mkdocs_hook.py'}")
+    (where / "mkdocs.yml").write_text(config, encoding="utf-8")
+    _copy_hand_written_docs(where / "docs")
+    shutil.copytree(ROOT / "overrides", where / "overrides")
+    if content is not None:
+        shutil.copytree(content, where / "content")
+    return where
+
+
+def _copy_hand_written_docs(target: Path) -> None:
+    """Copy docs/ without the pages the generator wrote (listed in its manifest)."""
+    docs = ROOT / "docs"
+    manifest = docs / GENERATED_MANIFEST
+    generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
+    for path in sorted(docs.rglob("*")):
+        relative = path.relative_to(docs).as_posix()
+        if path.is_file() and relative != GENERATED_MANIFEST and relative not in generated:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target / relative)
