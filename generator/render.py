@@ -103,7 +103,8 @@ class PageContext:
         """Footnote references to sources; footnotes() lists them at the end of the page."""
         for source_id in source_ids:
             self._cited.setdefault(source_id)
-        return "".join(f"[^{source_id}]" for source_id in source_ids)
+        # Separated, so that footnotes 1 and 2 do not read as footnote 12.
+        return "<sup>,</sup>".join(f"[^{source_id}]" for source_id in source_ids)
 
     def footnotes(self) -> str:
         """The footnote definitions of every source cited so far, in order of first citation."""

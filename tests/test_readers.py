@@ -222,3 +222,12 @@ def test_reader_pages_show_the_latest_and_busiest_part_of_a_large_site(monkeypat
     assert "The 1 actors and 1 topics with the most recorded positions" in matrix
     busiest = min(graph.positions_of_actor, key=lambda a: (-len(graph.positions_of_actor[a]), a))
     assert f"(actors/{busiest}.md)" in rows[0]
+
+
+def test_footnotes_cited_together_are_kept_apart():
+    from generator.render import PageContext
+
+    graph, _ = check(FIXTURE_CONTENT)
+    page = PageContext(graph, "topics/river-dispute.md")
+    assert page.cite(["gazette-report", "courier-note"]) == "[^gazette-report]<sup>,</sup>[^courier-note]"
+    assert page.footnotes().splitlines()[0].startswith("[^gazette-report]: [Talks begin on the river border]")
