@@ -27,6 +27,7 @@ dev-deps:
 
 # The editor-schema tests talk to the real YAML language server (from npm) over its protocol.
 yaml-language-server:
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
 	@[ -x .tools/node_modules/.bin/yaml-language-server ] || npm install --silent --no-audit --no-fund --prefix .tools yaml-language-server@1
 
 chromium:
