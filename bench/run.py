@@ -31,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from scratch import copy_project  # noqa: E402  (the tests' scratch copy of the project)
+from scratch import copy_project, serve_env  # noqa: E402  (the tests' scratch copy of the project)
 
 CHILD = Path(__file__).with_name("generator_child.py")
 # One address for every build of a benchmark project, the generator's own (base_url) and
@@ -192,8 +192,7 @@ def measure_serve(project: Path, edits: int = 3) -> dict:
     """Seconds from saving a content file to `mkdocs serve --dirty` serving the change."""
     port = _free_port()
     log = open(project / "serve.log", "w")
-    # Served at the root: mkdocs serve mounts the site at site_url's path.
-    env = dict(ENV, SITE_URL=f"http://127.0.0.1:{port}/")  # the first build of serve rewrites the pages
+    env = serve_env(port)  # a local site_url: the first build of serve rewrites the pages
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload",
                                "-a", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=log)
     try:

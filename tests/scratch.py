@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -33,3 +34,11 @@ def _copy_hand_written_docs(target: Path) -> None:
         if path.is_file() and relative != GENERATED_MANIFEST and relative not in generated:
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target / relative)
+
+
+def serve_env(port: int) -> dict:
+    """Environment for `mkdocs serve` on 127.0.0.1:port with the site at the root.
+
+    mkdocs serve mounts the site at site_url's path, and mkdocs.yml's default site_url has one.
+    """
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT), SITE_URL=f"http://127.0.0.1:{port}/")

@@ -8,7 +8,6 @@ rebuild that writes nothing does not start another one.
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -21,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_CONTENT, ROOT, make_project
+from conftest import FIXTURE_CONTENT, make_project
+from scratch import serve_env
 
 TIMEOUT = 60  # seconds: far beyond the ~1 s a rebuild takes, so only a hang or a loop fails
 QUIET = 2  # seconds without a new build after which the server counts as settled
@@ -53,9 +53,7 @@ class Server:
         self.root = root
         self.port = free_port()
         self.log_path = root / "serve.log"
-        # mkdocs serve mounts the site at site_url's path: serve it at the root.
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT),
-                   SITE_URL=f"http://127.0.0.1:{self.port}/")
+        env = serve_env(self.port)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-a", f"127.0.0.1:{self.port}"],

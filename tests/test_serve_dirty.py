@@ -3,7 +3,6 @@ and the error banner still comes and goes on every page (a real server on 127.0.
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from scratch import serve_env
 
 
 def _free_port() -> int:
@@ -36,9 +35,7 @@ def served(project):
     log = open(project.root / "serve.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload", "-a", f"127.0.0.1:{port}"],
-        cwd=project.root, stdout=log, stderr=log,
-        # Served at the root: mkdocs serve mounts the site at site_url's path.
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT), SITE_URL=f"http://127.0.0.1:{port}/"))
+        cwd=project.root, stdout=log, stderr=log, env=serve_env(port))
 
     def page(path: str) -> str:
         try:
