@@ -11,7 +11,7 @@ from .incremental import Rebuilder
 from .link import SiteGraph, link
 from .load import load_content
 from .problems import WARNING, ContentError, Problem, errors_in
-from .render import render
+from .render import render_alongside
 from .schema import schema_pages
 from .validate import validate
 from .write import WriteReport, check_ownership, write_pages
@@ -72,7 +72,6 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
     problems = [*problems, *address_problems]
     started = time.perf_counter()
     pages, kept = _render(graph, rebuilder)
-    pages.update(data_files(graph))
     started = timings.measure("render", started)
     in_the_way = check_ownership(docs_dir, pages)
     if in_the_way:
@@ -106,7 +105,10 @@ def data_files(graph: SiteGraph) -> dict[str, str]:
 def _render(graph: SiteGraph, rebuilder: Rebuilder | None) -> tuple[dict[str, str], frozenset[str]]:
     """All pages, and those known to be as the last build wrote them."""
     if rebuilder is None:
-        return render(graph), frozenset()
+        # The data files are made here while worker processes render the pages.
+        pages, data = render_alongside(graph, lambda: data_files(graph))
+        return {**pages, **data}, frozenset()
     had_pages = bool(rebuilder.pages.pages)
     pages, rendered = rebuilder.pages.render(graph)
-    return pages, (frozenset(pages.keys() - set(rendered)) if had_pages else frozenset())
+    kept = frozenset(pages.keys() - set(rendered)) if had_pages else frozenset()
+    return {**pages, **data_files(graph)}, kept

@@ -14,16 +14,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import jinja2
 
-from . import diagrams, views
+from . import diagrams, parallel, views
 from .indexes import IndexPart, section_indexes
 from .link import SiteGraph
 from .model import WIKILINK
 from .names import Glossary, NameIndex, autolink, entity_names, glossary_terms, with_tooltips
 
 TEMPLATES = Path(__file__).parent / "templates"
+T = TypeVar("T")
 SECTION_PAGES = {
     "actors": "actor.md.j2",
     "topics": "topic.md.j2",
@@ -250,6 +252,25 @@ def _shared_environment() -> jinja2.Environment:
 
 def render(graph: SiteGraph) -> dict[str, str]:
     """Every generated page of the site, as {path relative to docs/: Markdown}."""
+    return render_alongside(graph)[0]
+
+
+def render_alongside(graph: SiteGraph, while_rendering: Callable[[], T] | None = None
+                     ) -> tuple[dict[str, str], T | None]:
+    """Every generated page (as render() does), and the result of while_rendering.
+
+    The pages are shared between processes where the machine has cores to spare
+    (parallel.py); while_rendering, if given, runs here meanwhile and its result is
+    returned beside the pages.
+    """
     env = _shared_environment()
     names, glossary = page_names(graph)
-    return {path: render_page(env, graph, path, job, names, glossary) for path, job in page_jobs(graph).items()}
+    jobs = list(page_jobs(graph).items())
+    for template in {job.template for _, job in jobs}:
+        env.get_template(template)  # compiled once, before the workers are forked
+
+    def render_chunk(chunk: list[tuple[str, PageJob]]) -> list[str]:
+        return [render_page(env, graph, path, job, names, glossary) for path, job in chunk]
+
+    markdown, meanwhile = parallel.map_in_chunks(render_chunk, jobs, while_waiting=while_rendering)
+    return {path: text for (path, _), text in zip(jobs, markdown)}, meanwhile

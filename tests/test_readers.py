@@ -148,6 +148,9 @@ def test_glossary_tooltips_are_added_only_where_a_term_is_used(html):
     assert with_tooltips("No term here.", glossary) == "No term here."
     assert with_tooltips("A Truce, a truce.", glossary).endswith(
         "*[Truce]: An agreement to stop fighting for a time.\n*[truce]: An agreement to stop fighting for a time.\n")
+    # 'İ' lower-cases to two characters, which the fast lower-case search cannot line up.
+    assert with_tooltips("İstanbul TRUCE.", glossary).endswith("*[TRUCE]: An agreement to stop fighting for a time.\n")
+    assert with_tooltips("İstanbul truces.", glossary) == "İstanbul truces."
     definition = 'title="An agreement to stop fighting for a time."'
     assert f"<abbr {definition}>truce</abbr>" in _article(html("events/bridge-visit"))
     assert "<abbr" not in _article(html("actors/river-pact"))

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from generator import indexes, load
+from generator import indexes, load, parallel
 from generator.incremental import Rebuilder
 from generator.pipeline import build, check, data_files
 from generator.render import render
@@ -175,3 +175,19 @@ def test_one_entity_edit_rewrites_exactly_the_pages_that_show_it(tmp_path, synth
     # The summary is on the actor's own page, and in the open data.
     assert build(project.content, project.docs).report.written == (
         f"actors/{actor_id}.md", "data/actors.csv", "data/site.json")
+
+
+def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(synth_content, monkeypatch):
+    graph, _ = check(synth_content[0])
+    monkeypatch.setattr(parallel, "worker_count", lambda: 1)
+    one_process = render(graph)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 3)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    started = []
+    real_pool = parallel.multiprocessing.get_context("fork").Pool
+    monkeypatch.setattr(parallel.multiprocessing, "get_context",
+                        lambda method: type("Context", (), {"Pool": lambda self, n: started.append(n) or real_pool(n)})())
+    several = render(graph)
+    assert started == [3]  # the pages were shared between three forked processes
+    assert list(several) == list(one_process)  # same pages, same order
+    assert several == one_process

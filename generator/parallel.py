@@ -1,0 +1,78 @@
+"""Run a pure function over many items in forked worker processes, when that pays.
+
+Rendering is most of a build and every page is independent, so on a machine with two
+cores or more the pages are split between worker processes. The workers are forked: they
+start with everything the parent built (the site graph, the compiled templates and name
+patterns) and only the items' positions and the results cross between processes.
+
+Forking is done only where it is safe: on a platform that offers it and in a process that
+has started no thread (a forked child gets a copy of every lock, held or not, but only the
+forking thread). Otherwise, or for a small batch, the work runs here, in order. Results
+come back in the order of the items either way, so the output does not depend on the
+number of processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from typing import Callable, Sequence, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Below this many items, starting processes costs more than it saves.
+MIN_ITEMS = 400
+# Chunks per worker: more than one, so a worker that drew the heavy pages does not hold
+# up the others at the end.
+CHUNKS_PER_WORKER = 4
+
+# What the forked workers run: set just before the fork, read by _run_chunk in the child.
+_task: tuple[Callable, Sequence] | None = None
+
+
+def worker_count() -> int:
+    """The processes to use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
+                  workers: int | None = None, while_waiting: Callable[[], object] | None = None
+                  ) -> tuple[list[Result], object]:
+    """function(chunk) over consecutive chunks of items, results concatenated in order.
+
+    while_waiting, if given, runs in this process while the workers run (or after the
+    items, when there are no workers); its return value is returned beside the results.
+    """
+    workers = worker_count() if workers is None else workers
+    if workers < 2 or len(items) < MIN_ITEMS or not can_fork():
+        results = function(items)
+        return results, while_waiting() if while_waiting else None
+    global _task
+    _task = (function, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending = pool.map_async(_run_chunk, _chunk_bounds(len(items), workers * CHUNKS_PER_WORKER))
+            waited_for = while_waiting() if while_waiting else None
+            chunks = pending.get()
+    finally:
+        _task = None
+    return [result for chunk in chunks for result in chunk], waited_for
+
+
+def _chunk_bounds(count: int, chunks: int) -> list[tuple[int, int]]:
+    size = -(-count // chunks)
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list:
+    function, items = _task
+    return function(items[bounds[0]:bounds[1]])
