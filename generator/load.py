@@ -211,6 +211,8 @@ def _line_nested_too_deep(text: str) -> int | None:
     process, and parsing it to the end takes minutes. The parser's events come one at a
     time, so stopping at the first level too deep bounds both.
     """
+    if _most_collections(text) <= MAX_DEPTH:
+        return None  # most files: no second parse
     depth = 0
     for event in yaml.parse(text, Loader=Loader):
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
@@ -220,6 +222,18 @@ def _line_nested_too_deep(text: str) -> int | None:
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
     return None
+
+
+def _most_collections(text: str) -> int:
+    """An upper bound on the number of lists and mappings in a YAML text, from its characters.
+
+    Every list or mapping has a character of its own that opens it: '[' or '{', a '-'
+    that starts an item (followed by a space, tab or line end), or the ':' or '?' of its
+    first key. Counting them all over-counts, which is safe: above the bound, the exact
+    check runs.
+    """
+    item_marks = text.count("- ") + text.count("-\n") + text.count("-\t") + text.count("-\r") + 1
+    return text.count("[") + text.count("{") + text.count(":") + text.count("?") + item_marks
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display_path: str) -> Problem:

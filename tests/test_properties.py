@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic_core import PydanticCustomError
 
-from generator.load import KINDS, Document, parse_document
+from generator.load import KINDS, Document, _most_collections, parse_document
 from generator.model import _check_text
 from generator.pipeline import build
 from generator.problems import ContentError, Problem, errors_in
@@ -66,6 +66,26 @@ def test_any_bytes_give_problems_not_a_traceback(raw, kind):
 @given(st.lists(st.sampled_from(YAML_TOKENS), max_size=40), st.sampled_from(KINDS + ("site",)))
 def test_yaml_like_text_gives_problems_not_a_traceback(tokens, kind):
     assert_located(answer_for("".join(tokens).encode("utf-8"), kind))
+
+
+deep_values = st.recursive(st.sampled_from(["a", 1, None, "x: y", "- z"]), lambda inner: st.one_of(
+    st.lists(inner, min_size=1, max_size=2), st.dictionaries(st.text(max_size=3), inner, min_size=1, max_size=2)),
+    max_leaves=40)
+
+
+@given(deep_values, st.booleans(), st.sampled_from([None, 2, 4]))
+def test_the_quick_nesting_bound_is_never_below_the_real_depth(value, flow, indent):
+    # The loader skips its exact depth check when this bound is small enough: it must never
+    # under-count, in block or flow style, whatever the indentation.
+    text = yaml.safe_dump(value, default_flow_style=flow, indent=indent, allow_unicode=True)
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+    assert _most_collections(text) >= deepest
 
 
 @settings(max_examples=200, deadline=None)
