@@ -14,6 +14,7 @@ number of processes.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -58,6 +59,12 @@ def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Seq
         return results, while_waiting() if while_waiting else None
     global _task
     _task = (function, items)
+    # Frozen objects are left alone by the workers' garbage collector, which would
+    # otherwise write to (and so copy) every memory page of the inherited site graph.
+    # Not when something else (incremental.py) froze objects: unfreezing would undo that too.
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             pending = pool.map_async(_run_chunk, _chunk_bounds(len(items), workers * CHUNKS_PER_WORKER))
@@ -65,6 +72,8 @@ def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Seq
             chunks = pending.get()
     finally:
         _task = None
+        if freezing:
+            gc.unfreeze()
     return [result for chunk in chunks for result in chunk], waited_for
 
 
