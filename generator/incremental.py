@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .link import SiteGraph
 from .load import LoadCache
+from .memo import RecordMemo
 from .validate import ValidationMemo
 from .render import TEMPLATES, PageJob, make_environment, page_jobs, page_names, render_page
 
@@ -181,12 +182,14 @@ def _changed(before: Mapping, after: Mapping) -> set:
 
 @dataclass
 class Rebuilder:
-    """What one process keeps from build to build (mkdocs serve): parsed files, rendered pages."""
+    """What one process keeps from build to build (mkdocs serve): parsed files, rendered pages,
+    the entities' parts of the open data and feeds."""
 
     files: LoadCache = field(default_factory=LoadCache)
     checks: ValidationMemo = field(default_factory=ValidationMemo)
     links: dict = field(default_factory=dict)
     pages: PageCache = field(default_factory=PageCache)
+    exports: RecordMemo = field(default_factory=RecordMemo)
     frozen: bool = False
 
     def keep(self) -> None:

@@ -10,6 +10,7 @@ from .export import exports
 from .incremental import Rebuilder
 from .link import SiteGraph, link
 from .load import load_content
+from .memo import RecordMemo
 from .problems import WARNING, ContentError, Problem, errors_in
 from .render import render
 from .schema import schema_pages
@@ -72,7 +73,7 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
     problems = [*problems, *address_problems]
     started = time.perf_counter()
     pages, kept = _render(graph, rebuilder)
-    pages.update(data_files(graph))
+    pages.update(data_files(graph, rebuilder.exports if rebuilder else None))
     started = timings.measure("render", started)
     in_the_way = check_ownership(docs_dir, pages)
     if in_the_way:
@@ -98,9 +99,12 @@ def _with_base_url(graph: SiteGraph, site_url: str | None) -> tuple[SiteGraph, l
                            "add 'base_url: https://…', the site's public address", WARNING)]
 
 
-def data_files(graph: SiteGraph) -> dict[str, str]:
-    """The files written beside the pages: open data, feeds, and the editors' JSON Schemas."""
-    return {**exports(graph), **schema_pages()}
+def data_files(graph: SiteGraph, memo: RecordMemo | None = None) -> dict[str, str]:
+    """The files written beside the pages: open data, feeds, and the editors' JSON Schemas.
+
+    memo (kept between builds by one process) holds each entity's parts of the open data.
+    """
+    return {**exports(graph, memo), **schema_pages()}
 
 
 def _render(graph: SiteGraph, rebuilder: Rebuilder | None) -> tuple[dict[str, str], frozenset[str]]:
