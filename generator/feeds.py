@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from .link import SiteGraph, event_order
 from .memo import RecordMemo
-from .model import Event
+from .model import WIKILINK, Event
 from .render import human_date, readable
 from .urls import page_url, site_address
 
@@ -63,8 +63,9 @@ def _when(event: Event) -> str:
 
 def _entry_inputs(graph: SiteGraph, event: Event) -> tuple:
     """What an event's entry in a feed shows besides the event itself, for RecordMemo:
-    the site's address and date, and its text with the names of the entities it links."""
-    return (graph.site.base_url, graph.site.as_of, readable(graph, event.summary), readable(graph, event.location))
+    the site's address and date, and the names of the entities its text links to."""
+    linked = WIKILINK.findall(event.summary) + WIKILINK.findall(event.location)
+    return (graph.site.base_url, graph.site.as_of, *(graph.title(entity_id.strip()) for entity_id, _ in linked))
 
 
 def atom_feed(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
