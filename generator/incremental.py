@@ -5,8 +5,8 @@ the parsed files (load.LoadCache) and, for every page, the job it rendered, the 
 entries the template read, and the Markdown. On the next build it compares the old and new
 site graphs entry by entry and re-renders only the pages that read an entry that changed;
 every other page keeps its Markdown. What a template reads is recorded, not declared: the
-template gets a graph whose mappings note each key looked up, "the keys" when iterated or
-counted, and "all of it" when their values are listed; an entity looked up by key notes
+template gets a graph whose mappings note each key looked up or asked for, "the keys" when
+iterated or counted, and "all of it" when their values are listed; an entity notes
 each field read, so a page that shows only an actor's name is not rendered again when
 the actor's summary is edited. A rendered page is a function of its job and of the graph entries it
 read, so a page whose job and entries are unchanged renders to the same bytes; the tests
@@ -32,6 +32,7 @@ from .render import TEMPLATES, PageJob, make_environment, page_jobs, page_names,
 
 ALL = object()  # the dependency of a page that listed every value of a mapping
 KEYS = object()  # the dependency of a page that iterated or counted a mapping's keys
+IN = object()  # (mapping, key, IN): the dependency of a page that asked whether a key is there
 _MISSING = object()
 
 
@@ -85,18 +86,14 @@ class _TrackedMapping(Mapping):
         self._name, self._mapping, self._used = name, mapping, used
 
     def __getitem__(self, key):
-        value = self._mapping[key]
-        if isinstance(value, BaseModel):
-            return _TrackedRecord(value, (self._name, key), self._used)
-        self._used.add((self._name, key))
-        return value
+        return self._tracked(key, self._mapping[key])
 
     def get(self, key, default=None):
-        self._used.add((self._name, key))
-        return self._mapping.get(key, default)
+        self._used.add((self._name, key, IN))  # a page may show whether there was one
+        return self._tracked(key, self._mapping[key]) if key in self._mapping else default
 
     def __contains__(self, key) -> bool:
-        self._used.add((self._name, key))
+        self._used.add((self._name, key, IN))
         return key in self._mapping
 
     def __iter__(self):
@@ -112,12 +109,28 @@ class _TrackedMapping(Mapping):
         return self._mapping.keys()
 
     def values(self):
-        self._used.add((self._name, ALL))
-        return self._mapping.values()
+        if not self._holds_records():
+            self._used.add((self._name, ALL))
+            return self._mapping.values()
+        self._used.add((self._name, KEYS))
+        return [self._tracked(key, value) for key, value in self._mapping.items()]
 
     def items(self):
-        self._used.add((self._name, ALL))
-        return self._mapping.items()
+        if not self._holds_records():
+            self._used.add((self._name, ALL))
+            return self._mapping.items()
+        self._used.add((self._name, KEYS))
+        return [(key, self._tracked(key, value)) for key, value in self._mapping.items()]
+
+    def _holds_records(self) -> bool:
+        # The graph's mappings of entities hold nothing else (see link.SiteGraph).
+        return isinstance(next(iter(self._mapping.values()), None), BaseModel)
+
+    def _tracked(self, key, value):
+        if isinstance(value, BaseModel):
+            return _TrackedRecord(value, (self._name, key), self._used)
+        self._used.add((self._name, key))
+        return value
 
 
 class _TrackedGraph:
@@ -141,8 +154,9 @@ class _TrackedGraph:
 
 def changed_entries(old: SiteGraph, new: SiteGraph) -> set:
     """Every (field, key) whose value differs between two graphs, with (field, key, name)
-    for each field of an entity that differs, (field, ALL) for changed mappings, (field, KEYS)
-    for added, removed or reordered keys, and (field, None) for other fields."""
+    for each field of an entity that differs and (field, key, IN) for a key added or removed,
+    (field, ALL) for changed mappings, (field, KEYS) for added, removed or reordered keys,
+    and (field, None) for other fields."""
     changed: set = set()
     for graph_field in dataclasses.fields(SiteGraph):
         name = graph_field.name
@@ -156,6 +170,8 @@ def changed_entries(old: SiteGraph, new: SiteGraph) -> set:
                 changed.add((name, key))
                 changed.update((name, key, record_field)
                                for record_field in _changed_fields(before.get(key), after.get(key)))
+                if (key in before) != (key in after):
+                    changed.add((name, key, IN))
             if keys:
                 changed.add((name, ALL))
             if list(before) != list(after):

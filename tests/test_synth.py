@@ -184,3 +184,19 @@ def test_one_entity_edit_rewrites_exactly_the_pages_that_show_it(tmp_path, synth
     # The summary is on the actor's own page, and in the open data.
     assert build(project.content, project.docs).report.written == (
         f"actors/{actor_id}.md", "data/actors.csv", "data/site.json")
+
+
+def test_a_summary_edit_renders_again_only_the_pages_that_read_it(tmp_path, synth_content):
+    # Pages that show an entity's name but not its summary (lists, the timeline, the
+    # diagrams) read only some of its fields, and are kept.
+    content = tmp_path / "content"
+    shutil.copytree(synth_content[0], content)
+    _age(content)
+    rebuilder = Rebuilder()
+    build(content, tmp_path / "docs", rebuilder=rebuilder)
+    for kind in ("actors", "events"):
+        path = sorted((content / kind).glob("*.yaml"))[1]
+        path.write_text(path.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+        result = build(content, tmp_path / "docs", rebuilder=rebuilder)
+        assert rebuilder.pages.rendered == (f"{kind}/{path.stem}.md",)
+        assert {f"{kind}/{path.stem}.md", f"data/{kind}.csv", "data/site.json"} <= set(result.report.written)
