@@ -42,7 +42,6 @@ def exports(graph: SiteGraph, memo: RecordMemo | None = None) -> dict[str, str]:
     memo (kept between builds by one process) holds each entity's parts of the files.
     """
     memo = RecordMemo() if memo is None else memo
-    memo.start_build()
     files = {DATASET: dataset_json(graph, memo), SCHEMA: schema_json()}
     files.update({f"{DATA_DIR}/{kind}.csv": csv_table(graph, kind, memo) for kind in CSV_TABLES})
     # A feed's ids and links must be absolute: without a base URL there is no feed.
@@ -75,13 +74,18 @@ def _exported(graph: SiteGraph, record: BaseModel) -> dict:
 def dataset_json(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
     """data/site.json: json.dumps(dataset(graph), ensure_ascii=False, indent=2), from parts."""
     memo = RecordMemo() if memo is None else memo
-    # An entity's part depends on its record and, through its page's address, the base URL.
-    inputs = ("json", graph.site.base_url)
     members = {"site": _json(_site_info(graph), depth=1)}
     for kind in KIND_MODELS:
-        members[kind] = _json_list([memo.part(record, inputs, lambda r=record: _json(_exported(graph, r), depth=2))
-                                    for record in getattr(graph, kind).values()], depth=1)
+        items = memo.joined(f"json {kind}", _with_address(graph, kind),
+                            lambda item: _ITEM_START + _json(_exported(graph, item[0]), depth=2))
+        members[kind] = "[" + items.removeprefix(",") + "\n  ]" if items else "[]"
     return "{\n" + ",\n".join(f"  {json.dumps(key)}: {text}" for key, text in members.items()) + "\n}\n"
+
+
+def _with_address(graph: SiteGraph, kind: str) -> tuple[tuple, ...]:
+    # What an entity's part shows: its record and, in its page's address, the base URL.
+    base_url = graph.site.base_url
+    return tuple((record, base_url) for record in getattr(graph, kind).values())
 
 
 # What json.dumps(…, indent=2) writes, for a value nested depth levels deep: JSON strings
@@ -90,11 +94,8 @@ def _json(value, depth: int) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
 
-def _json_list(items: list[str], depth: int) -> str:
-    if not items:
-        return "[]"
-    line_start = "\n" + "  " * (depth + 1)
-    return "[" + line_start + ("," + line_start).join(items) + "\n" + "  " * depth + "]"
+# An item of a list in the top-level object; the list drops the first item's comma.
+_ITEM_START = ",\n    "
 
 
 # Every field is always written, defaults included: the schema says so ("required").
@@ -167,10 +168,9 @@ def csv_table(graph: SiteGraph, kind: str, memo: RecordMemo | None = None) -> st
     """One CSV table (RFC 4180: comma-separated, CRLF line ends, a header row)."""
     memo = RecordMemo() if memo is None else memo
     columns = csv_columns(kind)
-    inputs = ("csv", graph.site.base_url)  # the page column holds the base URL
-    rows = [memo.part(record, inputs, lambda r=record: _csv_part(graph, kind, columns, r))
-            for record in getattr(graph, kind).values()]
-    return _csv_text([columns]) + "".join(rows)
+    rows = memo.joined(f"csv {kind}", _with_address(graph, kind),
+                       lambda item: _csv_part(graph, kind, columns, item[0]))
+    return _csv_text([columns]) + rows
 
 
 def _csv_part(graph: SiteGraph, kind: str, columns: list[str], record: BaseModel) -> str:

@@ -61,11 +61,13 @@ def _when(event: Event) -> str:
 
 # --- Atom --------------------------------------------------------------------------------
 
-def _entry_inputs(graph: SiteGraph, event: Event) -> tuple:
-    """What an event's entry in a feed shows besides the event itself, for RecordMemo:
+def _with_inputs(graph: SiteGraph, events) -> tuple[tuple, ...]:
+    """Each event with what its entry in a feed shows besides the event itself (for RecordMemo):
     the site's address and date, and the names of the entities its text links to."""
-    linked = WIKILINK.findall(event.summary) + WIKILINK.findall(event.location)
-    return (graph.site.base_url, graph.site.as_of, *(graph.title(entity_id.strip()) for entity_id, _ in linked))
+    site = (graph.site.base_url, graph.site.as_of)
+    return tuple((event, *site, *(graph.title(entity_id.strip()) for entity_id, _ in
+                                  WIKILINK.findall(event.summary) + WIKILINK.findall(event.location)))
+                 for event in events)
 
 
 def atom_feed(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
@@ -84,11 +86,10 @@ def atom_feed(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
     ET.indent(feed)
     memo = RecordMemo() if memo is None else memo
     newest_first = sorted(graph.events.values(), key=event_order, reverse=True)
-    entries = [memo.part(event, ("atom", *_entry_inputs(graph, event)), lambda e=event: _atom_entry_text(graph, e))
-               for event in newest_first]
+    entries = memo.joined("atom", _with_inputs(graph, newest_first), lambda item: _atom_entry_text(graph, item[0]))
     # The entries go after the head, each on a line indented as ET.indent() would put it.
     head = ET.tostring(feed, encoding="unicode").removesuffix("\n</feed>")
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{head}{"".join(entries)}\n</feed>\n'
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{head}{entries}\n</feed>\n'
 
 
 def _atom_entry_text(graph: SiteGraph, event: Event) -> str:
@@ -131,9 +132,9 @@ def icalendar(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
     stamp = first_day(graph.site.as_of).strftime("%Y%m%dT000000Z")
     head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//explainer-site-generator//events//EN",
             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ical_text(graph.site.title)}"]
-    events = [memo.part(event, ("ical", *_entry_inputs(graph, event)), lambda e=event: _ical_lines(_vevent(graph, e, stamp)))
-              for event in graph.events.values()]
-    return _ical_lines(head) + "".join(events) + _ical_lines(["END:VCALENDAR"])
+    events = memo.joined("ical", _with_inputs(graph, graph.events.values()),
+                         lambda item: _ical_lines(_vevent(graph, item[0], stamp)))
+    return _ical_lines(head) + events + _ical_lines(["END:VCALENDAR"])
 
 
 def _ical_lines(lines: list[str]) -> str:

@@ -162,8 +162,8 @@ def changed_entries(old: SiteGraph, new: SiteGraph) -> set:
         name = graph_field.name
         before, after = getattr(old, name), getattr(new, name)
         if isinstance(after, Mapping):
-            if before is after:
-                continue
+            if before is after or (before == after and list(before) == list(after)):
+                continue  # most mappings: compared in C, not key by key in Python
             keys = [k for k in before.keys() | after.keys()
                     if not _same(before.get(k, _MISSING), after.get(k, _MISSING))]
             for key in keys:

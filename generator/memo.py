@@ -1,36 +1,42 @@
-"""Texts made from one record, kept from build to build by a long-running process.
+"""Files made of a part per record, kept from build to build by a long-running process.
 
 The open data and the feeds hold a part for every entity; at 10,000 entities writing them
 all out again took a second after a one-entity edit. Records are immutable, and the
 records of unchanged files are the same objects in the next build (load.LoadCache), so a
 part is made again only when its record is a new object or something else it shows (the
-base URL, another entity's name) differs: the caller puts those in the key.
+base URL, another entity's name) differs: the caller lists those beside the record.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Hashable
+from typing import Callable
 
 
 class RecordMemo:
-    """Parts of files, each keyed by the record it shows and what else went into it."""
+    """The parts of each file (or piece of one) as the last build made them."""
 
     def __init__(self) -> None:
-        self._last: dict = {}
-        self._this: dict = {}
+        self._files: dict[str, tuple[tuple, tuple, str]] = {}  # name → items, parts, text
 
-    def start_build(self) -> None:
-        """Keep only the parts the last build used, so removed and edited records are let go."""
-        self._last, self._this = self._this, {}
+    def joined(self, name: str, items: tuple[tuple, ...], make: Callable[[tuple], str]) -> str:
+        """"".join(make(item) for item in items), reusing the parts of items seen last build.
 
-    def part(self, record: object, inputs: Hashable, make: Callable[[], str]) -> str:
-        """The part for record and inputs, made by make() unless an earlier build made it."""
-        # Keyed by identity: hashing a record would hash every field, which costs as much
-        # as making most parts. The entry holds the record, so its id is not reused meanwhile.
-        key = (id(record), inputs)
-        hit = self._this.get(key) or self._last.get(key)
-        if hit is None or hit[0] is not record:
-            hit = (record, make())
-        self._this[key] = hit
-        return hit[1]
+        Each item is a record followed by whatever else its part shows.
+        """
+        last_items, last_parts, last_text = self._files.get(name, ((), (), ""))
+        # Compared in C: identical records compare by identity, the edited one by value.
+        if items == last_items:
+            return last_text
+        # Keyed by identity: hashing a record would hash every field. The last build's
+        # items keep their records alive, so no new record can have one of their ids.
+        known = {id(item[0]): (item, part) for item, part in zip(last_items, last_parts)}
+        parts = tuple(_reused(known.get(id(item[0])), item) or make(item) for item in items)
+        text = "".join(parts)
+        self._files[name] = (items, parts, text)
+        return text
 
+
+def _reused(hit: tuple | None, item: tuple) -> str | None:
+    if hit is None or hit[0] != item:
+        return None
+    return hit[1]
