@@ -6,11 +6,11 @@ entries the template read, and the Markdown. On the next build it compares the o
 site graphs entry by entry and re-renders only the pages that read an entry that changed;
 every other page keeps its Markdown. What a template reads is recorded, not declared: the
 template gets a graph whose mappings note each key looked up or asked for, "the keys" when
-iterated or counted, and "all of it" when their values are listed; an entity notes
-each field read, so a page that shows only an actor's name is not rendered again when
-the actor's summary is edited. A rendered page is a function of its job and of the graph entries it
-read, so a page whose job and entries are unchanged renders to the same bytes; the tests
-check this against a full render after many kinds of edit.
+iterated or counted, and "all of it" when their values are listed; an entity notes each
+field read, so a page that shows only an actor's name is not rendered again when the
+actor's summary is edited. A rendered page is a function of its job and of the graph
+entries it read, so a page whose job and entries are unchanged renders to the same bytes;
+the tests check this against a full render after many kinds of edit.
 """
 
 from __future__ import annotations
@@ -240,7 +240,6 @@ class PageCache:
             pages[path] = cached.markdown
         self.graph, self.pages, self.rendered = graph, cache, tuple(rendered)
         return pages, tuple(rendered)
-
 
     def _page_names(self, graph: SiteGraph) -> tuple:
         # Compiling the pattern of every name takes a tenth of a second at 10,000 entities,
