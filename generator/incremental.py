@@ -16,6 +16,7 @@ the tests check this against a full render after many kinds of edit.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import types
 from collections.abc import Mapping
@@ -36,20 +37,30 @@ IN = object()  # (mapping, key, IN): the dependency of a page that asked whether
 _MISSING = object()
 
 
+@functools.cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    # model.model_fields is a property that costs more than the rest of a field's read.
+    return frozenset(model.model_fields)
+
+
 class _TrackedRecord:
     """An entity as templates see it, recording which of its fields they read.
 
     Anything else (methods, properties, comparing, printing) counts as reading all of it.
     """
 
-    __slots__ = ("_record", "_entry", "_used")
+    __slots__ = ("_record", "_mapping", "_key", "_used")
 
-    def __init__(self, record: BaseModel, entry: tuple, used: set):
-        self._record, self._entry, self._used = record, entry, used
+    def __init__(self, record: BaseModel, mapping: str, key: str, used: set):
+        self._record, self._mapping, self._key, self._used = record, mapping, key, used
 
     def __getattr__(self, name: str):
-        value = getattr(self._record, name)
-        self._used.add((*self._entry, name) if name in type(self._record).model_fields else self._entry)
+        record = self._record
+        value = getattr(record, name)
+        if name in _field_names(type(record)):
+            self._used.add((self._mapping, self._key, name))
+        else:
+            self._used.add((self._mapping, self._key))
         return value
 
     @property
@@ -58,7 +69,7 @@ class _TrackedRecord:
         return type(self._record)
 
     def _whole(self) -> BaseModel:
-        self._used.add(self._entry)
+        self._used.add((self._mapping, self._key))
         return self._record
 
     def __eq__(self, other) -> bool:
@@ -80,17 +91,24 @@ class _TrackedRecord:
 class _TrackedMapping(Mapping):
     """A read-only view of one graph mapping that records which keys a template used."""
 
-    __slots__ = ("_name", "_mapping", "_used")
+    __slots__ = ("_name", "_mapping", "_used", "_records")
 
     def __init__(self, name: str, mapping: Mapping, used: set):
         self._name, self._mapping, self._used = name, mapping, used
+        # The graph's mappings of entities hold nothing else (see link.SiteGraph).
+        self._records = isinstance(next(iter(mapping.values()), None), BaseModel)
 
     def __getitem__(self, key):
-        return self._tracked(key, self._mapping[key])
+        # Templates look up hundreds of thousands of entries in a full render: kept inline.
+        value = self._mapping[key]
+        if self._records:
+            return _TrackedRecord(value, self._name, key, self._used)
+        self._used.add((self._name, key))
+        return value
 
     def get(self, key, default=None):
         self._used.add((self._name, key, IN))  # a page may show whether there was one
-        return self._tracked(key, self._mapping[key]) if key in self._mapping else default
+        return self[key] if key in self._mapping else default
 
     def __contains__(self, key) -> bool:
         self._used.add((self._name, key, IN))
@@ -109,28 +127,18 @@ class _TrackedMapping(Mapping):
         return self._mapping.keys()
 
     def values(self):
-        if not self._holds_records():
+        if not self._records:
             self._used.add((self._name, ALL))
             return self._mapping.values()
         self._used.add((self._name, KEYS))
-        return [self._tracked(key, value) for key, value in self._mapping.items()]
+        return [_TrackedRecord(value, self._name, key, self._used) for key, value in self._mapping.items()]
 
     def items(self):
-        if not self._holds_records():
+        if not self._records:
             self._used.add((self._name, ALL))
             return self._mapping.items()
         self._used.add((self._name, KEYS))
-        return [(key, self._tracked(key, value)) for key, value in self._mapping.items()]
-
-    def _holds_records(self) -> bool:
-        # The graph's mappings of entities hold nothing else (see link.SiteGraph).
-        return isinstance(next(iter(self._mapping.values()), None), BaseModel)
-
-    def _tracked(self, key, value):
-        if isinstance(value, BaseModel):
-            return _TrackedRecord(value, (self._name, key), self._used)
-        self._used.add((self._name, key))
-        return value
+        return [(key, _TrackedRecord(value, self._name, key, self._used)) for key, value in self._mapping.items()]
 
 
 class _TrackedGraph:
