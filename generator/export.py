@@ -4,11 +4,15 @@ Pure: reads the site graph, returns {path relative to docs/: text}; the pipeline
 to the writer with the pages, so the files are rebuilt from content/ on every build and
 MkDocs copies them into the site as they are. Output is deterministic (content order, no
 clock), so an unchanged content folder gives identical bytes.
+
+Each file is put together from a part per entity, which a long-running process (mkdocs
+serve) keeps in a RecordMemo: after an edit only the edited entity's parts are made again.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from typing import Annotated, Optional
@@ -18,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from .link import SiteGraph
 from .model import Actor, Event, GlossaryTerm, Position, Source, Stance, Topic
 from .feeds import ATOM_FEED, CALENDAR, atom_feed, icalendar
+from .memo import RecordMemo
 from .urls import page_url, site_address
 
 DATA_DIR = "data"
@@ -31,14 +36,18 @@ CSV_TABLES = ("actors", "topics", "positions", "events", "sources", "glossary")
 ID_LISTS = {"affiliations", "participants", "topics", "sources"}
 
 
-def exports(graph: SiteGraph) -> dict[str, str]:
-    """Every open-data file and feed, as {path relative to docs/: text}."""
-    files = {DATASET: dataset_json(graph), SCHEMA: schema_json()}
-    files.update({f"{DATA_DIR}/{kind}.csv": csv_table(graph, kind) for kind in CSV_TABLES})
+def exports(graph: SiteGraph, memo: RecordMemo | None = None) -> dict[str, str]:
+    """Every open-data file and feed, as {path relative to docs/: text}.
+
+    memo (kept between builds by one process) holds each entity's parts of the files.
+    """
+    memo = RecordMemo() if memo is None else memo
+    files = {DATASET: dataset_json(graph, memo), SCHEMA: schema_json()}
+    files.update({f"{DATA_DIR}/{kind}.csv": csv_table(graph, kind, memo) for kind in CSV_TABLES})
     # A feed's ids and links must be absolute: without a base URL there is no feed.
     if graph.site.base_url:
-        files[ATOM_FEED] = atom_feed(graph)
-        files[CALENDAR] = icalendar(graph)
+        files[ATOM_FEED] = atom_feed(graph, memo)
+        files[CALENDAR] = icalendar(graph, memo)
     return files
 
 
@@ -46,20 +55,47 @@ def exports(graph: SiteGraph) -> dict[str, str]:
 
 def dataset(graph: SiteGraph) -> dict:
     """The whole content as plain JSON-ready data, each entity with the address of its page."""
-    site = graph.site
-    data = {"site": {"title": site.title, "description": site.description, "as_of": site.as_of,
-                     "base_url": site.base_url, "page": site_address(graph)}}
+    data = {"site": _site_info(graph)}
     for kind in KIND_MODELS:
         data[kind] = [_exported(graph, record) for record in getattr(graph, kind).values()]
     return data
+
+
+def _site_info(graph: SiteGraph) -> dict:
+    site = graph.site
+    return {"title": site.title, "description": site.description, "as_of": site.as_of,
+            "base_url": site.base_url, "page": site_address(graph)}
 
 
 def _exported(graph: SiteGraph, record: BaseModel) -> dict:
     return {**record.model_dump(mode="json"), "page": page_url(graph, record.id)}
 
 
-def dataset_json(graph: SiteGraph) -> str:
-    return json.dumps(dataset(graph), ensure_ascii=False, indent=2) + "\n"
+def dataset_json(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
+    """data/site.json: json.dumps(dataset(graph), ensure_ascii=False, indent=2), from parts."""
+    memo = RecordMemo() if memo is None else memo
+    members = {"site": _json(_site_info(graph), depth=1)}
+    for kind in KIND_MODELS:
+        items = memo.joined(f"json {kind}", _with_address(graph, kind),
+                            lambda item: _ITEM_START + _json(_exported(graph, item[0]), depth=2))
+        members[kind] = "[" + items.removeprefix(",") + "\n  ]" if items else "[]"
+    return "{\n" + ",\n".join(f"  {json.dumps(key)}: {text}" for key, text in members.items()) + "\n}\n"
+
+
+def _with_address(graph: SiteGraph, kind: str) -> tuple[tuple, ...]:
+    # What an entity's part shows: its record and, in its page's address, the base URL.
+    base_url = graph.site.base_url
+    return tuple((record, base_url) for record in getattr(graph, kind).values())
+
+
+# What json.dumps(…, indent=2) writes, for a value nested depth levels deep: JSON strings
+# hold no line breaks (they are escaped), so indenting every line is safe.
+def _json(value, depth: int) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+# An item of a list in the top-level object; the list drops the first item's comma.
+_ITEM_START = ",\n    "
 
 
 # Every field is always written, defaults included: the schema says so ("required").
@@ -103,6 +139,7 @@ def schema() -> dict:
             **{key: value for key, value in result.items() if key != "title"}}
 
 
+@functools.cache  # the models do not change while the process runs
 def schema_json() -> str:
     return json.dumps(schema(), ensure_ascii=False, indent=2) + "\n"
 
@@ -118,27 +155,32 @@ def csv_columns(kind: str) -> list[str]:
     return ["id", *fields, "notes", "page"]
 
 
-def csv_rows(graph: SiteGraph, kind: str) -> list[dict]:
-    """The rows of one table as {column: value}; positions give one row per stance."""
+def _record_rows(graph: SiteGraph, kind: str, record: BaseModel) -> list[dict]:
+    """An entity's rows as {column: value}; a position gives one row per stance."""
     if kind != "positions":
-        return [_exported(graph, record) for record in getattr(graph, kind).values()]
-    rows = []
-    for position in graph.positions.values():
-        for number, stance in enumerate(position.stances, start=1):
-            rows.append({"position": position.id, "actor": position.actor, "topic": position.topic,
-                         "stance_number": number, **stance.model_dump(mode="json"),
-                         "page": page_url(graph, position.id)})
-    return rows
+        return [_exported(graph, record)]
+    return [{"position": record.id, "actor": record.actor, "topic": record.topic,
+             "stance_number": number, **stance.model_dump(mode="json"), "page": page_url(graph, record.id)}
+            for number, stance in enumerate(record.stances, start=1)]
 
 
-def csv_table(graph: SiteGraph, kind: str) -> str:
+def csv_table(graph: SiteGraph, kind: str, memo: RecordMemo | None = None) -> str:
     """One CSV table (RFC 4180: comma-separated, CRLF line ends, a header row)."""
+    memo = RecordMemo() if memo is None else memo
     columns = csv_columns(kind)
+    rows = memo.joined(f"csv {kind}", _with_address(graph, kind),
+                       lambda item: _csv_part(graph, kind, columns, item[0]))
+    return _csv_text([columns]) + rows
+
+
+def _csv_part(graph: SiteGraph, kind: str, columns: list[str], record: BaseModel) -> str:
+    return _csv_text([[_cell(column, row.get(column)) for column in columns]
+                      for row in _record_rows(graph, kind, record)])
+
+
+def _csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in csv_rows(graph, kind):
-        writer.writerow([_cell(column, row.get(column)) for column in columns])
+    csv.writer(buffer).writerows(rows)
     return buffer.getvalue()
 
 

@@ -9,6 +9,9 @@ Dates known only to the month or the year:
 - iCalendar: a month-only event is an all-day event spanning the whole month, marked as
   free time and "day not known"; a year-only event is left out of the calendar (a year-long
   bar helps no one) but stays in the Atom feed and the open data.
+
+Like the open data, each feed is put together from a part per event, which a RecordMemo
+keeps between the builds of one process.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 from .link import SiteGraph, event_order
-from .model import Event
+from .memo import RecordMemo
+from .model import WIKILINK, Event
 from .render import human_date, readable
 from .urls import page_url, site_address
 
@@ -57,7 +61,16 @@ def _when(event: Event) -> str:
 
 # --- Atom --------------------------------------------------------------------------------
 
-def atom_feed(graph: SiteGraph) -> str:
+def _with_inputs(graph: SiteGraph, events) -> tuple[tuple, ...]:
+    """Each event with what its entry in a feed shows besides the event itself (for RecordMemo):
+    the site's address and date, and the names of the entities its text links to."""
+    site = (graph.site.base_url, graph.site.as_of)
+    return tuple((event, *site, *(graph.title(entity_id.strip()) for entity_id, _ in
+                                  WIKILINK.findall(event.summary) + WIKILINK.findall(event.location)))
+                 for event in events)
+
+
+def atom_feed(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
     """The events as an Atom feed, newest first; the feed is as recent as the content's as_of."""
     site = graph.site
     feed = ET.Element("feed", {"xmlns": ATOM_NAMESPACE, "xml:lang": "en"})
@@ -70,11 +83,19 @@ def atom_feed(graph: SiteGraph) -> str:
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html",
                                  "href": site_address(graph, "events/")})
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = site.title
-    newest_first = sorted(graph.events.values(), key=event_order, reverse=True)
-    for event in newest_first:
-        feed.append(_atom_entry(graph, event))
     ET.indent(feed)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+    memo = RecordMemo() if memo is None else memo
+    newest_first = sorted(graph.events.values(), key=event_order, reverse=True)
+    entries = memo.joined("atom", _with_inputs(graph, newest_first), lambda item: _atom_entry_text(graph, item[0]))
+    # The entries go after the head, each on a line indented as ET.indent() would put it.
+    head = ET.tostring(feed, encoding="unicode").removesuffix("\n</feed>")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{head}{entries}\n</feed>\n'
+
+
+def _atom_entry_text(graph: SiteGraph, event: Event) -> str:
+    entry = _atom_entry(graph, event)
+    ET.indent(entry, level=1)
+    return "\n  " + ET.tostring(entry, encoding="unicode")
 
 
 def _atom_entry(graph: SiteGraph, event: Event) -> ET.Element:
@@ -105,14 +126,18 @@ def day_span(event: Event) -> tuple[date, date] | None:
     return first_day(event.date), last_day(end) + timedelta(days=1)
 
 
-def icalendar(graph: SiteGraph) -> str:
+def icalendar(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
     """The events as an iCalendar file of all-day events (CRLF lines, folded at 75 octets)."""
+    memo = RecordMemo() if memo is None else memo
     stamp = first_day(graph.site.as_of).strftime("%Y%m%dT000000Z")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//explainer-site-generator//events//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ical_text(graph.site.title)}"]
-    for event in graph.events.values():
-        lines.extend(_vevent(graph, event, stamp))
-    lines.append("END:VCALENDAR")
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//explainer-site-generator//events//EN",
+            "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_ical_text(graph.site.title)}"]
+    events = memo.joined("ical", _with_inputs(graph, graph.events.values()),
+                         lambda item: _ical_lines(_vevent(graph, item[0], stamp)))
+    return _ical_lines(head) + events + _ical_lines(["END:VCALENDAR"])
+
+
+def _ical_lines(lines: list[str]) -> str:
     return "".join(_fold(line) + "\r\n" for line in lines)
 
 

@@ -5,69 +5,140 @@ the parsed files (load.LoadCache) and, for every page, the job it rendered, the 
 entries the template read, and the Markdown. On the next build it compares the old and new
 site graphs entry by entry and re-renders only the pages that read an entry that changed;
 every other page keeps its Markdown. What a template reads is recorded, not declared: the
-template gets a graph whose mappings note each key looked up, and note "all of it" when
-iterated or counted. A rendered page is a function of its job and of the graph entries it
-read, so a page whose job and entries are unchanged renders to the same bytes; the tests
-check this against a full render after many kinds of edit.
+template gets a graph whose mappings note each key looked up or asked for, "the keys" when
+iterated or counted, and "all of it" when their values are listed; an entity notes each
+field read, so a page that shows only an actor's name is not rendered again when the
+actor's summary is edited. A rendered page is a function of its job and of the graph
+entries it read, so a page whose job and entries are unchanged renders to the same bytes;
+the tests check this against a full render after many kinds of edit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from .link import SiteGraph
 from .load import LoadCache
+from .memo import RecordMemo
 from .validate import ValidationMemo
 from .render import TEMPLATES, PageJob, make_environment, page_jobs, page_names, render_page
 
-ALL = object()  # the dependency of a page that iterated, counted or listed a whole mapping
+ALL = object()  # the dependency of a page that listed every value of a mapping
+KEYS = object()  # the dependency of a page that iterated or counted a mapping's keys
+IN = object()  # (mapping, key, IN): the dependency of a page that asked whether a key is there
 _MISSING = object()
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> frozenset[str]:
+    # model.model_fields is a property that costs more than the rest of a field's read.
+    return frozenset(model.model_fields)
+
+
+class _TrackedRecord:
+    """An entity as templates see it, recording which of its fields they read.
+
+    Anything else (methods, properties, comparing, printing) counts as reading all of it.
+    """
+
+    __slots__ = ("_record", "_mapping", "_key", "_used")
+
+    def __init__(self, record: BaseModel, mapping: str, key: str, used: set):
+        self._record, self._mapping, self._key, self._used = record, mapping, key, used
+
+    def __getattr__(self, name: str):
+        record = self._record
+        value = getattr(record, name)
+        if name in _field_names(type(record)):
+            self._used.add((self._mapping, self._key, name))
+        else:
+            self._used.add((self._mapping, self._key))
+        return value
+
+    @property
+    def __class__(self):
+        # isinstance(…, Actor) holds: the kind of a mapping's entities never changes.
+        return type(self._record)
+
+    def _whole(self) -> BaseModel:
+        self._used.add((self._mapping, self._key))
+        return self._record
+
+    def __eq__(self, other) -> bool:
+        return self._whole() == (other._whole() if type(other) is _TrackedRecord else other)
+
+    def __hash__(self) -> int:
+        return hash(self._whole())
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __str__(self) -> str:
+        return str(self._whole())
+
+    def __repr__(self) -> str:
+        return repr(self._whole())
 
 
 class _TrackedMapping(Mapping):
     """A read-only view of one graph mapping that records which keys a template used."""
 
-    __slots__ = ("_name", "_mapping", "_used")
+    __slots__ = ("_name", "_mapping", "_used", "_records")
 
     def __init__(self, name: str, mapping: Mapping, used: set):
         self._name, self._mapping, self._used = name, mapping, used
+        # The graph's mappings of entities hold nothing else (see link.SiteGraph).
+        self._records = isinstance(next(iter(mapping.values()), None), BaseModel)
 
     def __getitem__(self, key):
+        # Templates look up hundreds of thousands of entries in a full render: kept inline.
+        value = self._mapping[key]
+        if self._records:
+            return _TrackedRecord(value, self._name, key, self._used)
         self._used.add((self._name, key))
-        return self._mapping[key]
+        return value
 
     def get(self, key, default=None):
-        self._used.add((self._name, key))
-        return self._mapping.get(key, default)
+        self._used.add((self._name, key, IN))  # a page may show whether there was one
+        return self[key] if key in self._mapping else default
 
     def __contains__(self, key) -> bool:
-        self._used.add((self._name, key))
+        self._used.add((self._name, key, IN))
         return key in self._mapping
 
     def __iter__(self):
-        self._used.add((self._name, ALL))
+        self._used.add((self._name, KEYS))
         return iter(self._mapping)
 
     def __len__(self) -> int:
-        self._used.add((self._name, ALL))
+        self._used.add((self._name, KEYS))
         return len(self._mapping)
 
     def keys(self):
-        self._used.add((self._name, ALL))
+        self._used.add((self._name, KEYS))
         return self._mapping.keys()
 
     def values(self):
-        self._used.add((self._name, ALL))
-        return self._mapping.values()
+        if not self._records:
+            self._used.add((self._name, ALL))
+            return self._mapping.values()
+        self._used.add((self._name, KEYS))
+        return [_TrackedRecord(value, self._name, key, self._used) for key, value in self._mapping.items()]
 
     def items(self):
-        self._used.add((self._name, ALL))
-        return self._mapping.items()
+        if not self._records:
+            self._used.add((self._name, ALL))
+            return self._mapping.items()
+        self._used.add((self._name, KEYS))
+        return [(key, _TrackedRecord(value, self._name, key, self._used)) for key, value in self._mapping.items()]
 
 
 class _TrackedGraph:
@@ -90,20 +161,40 @@ class _TrackedGraph:
 
 
 def changed_entries(old: SiteGraph, new: SiteGraph) -> set:
-    """Every (field, key) whose value differs between two graphs, (field, ALL) for changed
-    mappings (added, removed or reordered keys too), and (field, None) for other fields."""
+    """Every (field, key) whose value differs between two graphs, with (field, key, name)
+    for each field of an entity that differs and (field, key, IN) for a key added or removed,
+    (field, ALL) for changed mappings, (field, KEYS) for added, removed or reordered keys,
+    and (field, None) for other fields."""
     changed: set = set()
     for graph_field in dataclasses.fields(SiteGraph):
-        before, after = getattr(old, graph_field.name), getattr(new, graph_field.name)
+        name = graph_field.name
+        before, after = getattr(old, name), getattr(new, name)
         if isinstance(after, Mapping):
+            if before is after or (before == after and list(before) == list(after)):
+                continue  # most mappings: compared in C, not key by key in Python
             keys = [k for k in before.keys() | after.keys()
                     if not _same(before.get(k, _MISSING), after.get(k, _MISSING))]
-            changed.update((graph_field.name, key) for key in keys)
-            if keys or list(before) != list(after):
-                changed.add((graph_field.name, ALL))
+            for key in keys:
+                changed.add((name, key))
+                changed.update((name, key, record_field)
+                               for record_field in _changed_fields(before.get(key), after.get(key)))
+                if (key in before) != (key in after):
+                    changed.add((name, key, IN))
+            if keys:
+                changed.add((name, ALL))
+            if list(before) != list(after):
+                changed.add((name, KEYS))
         elif not _same(before, after):
-            changed.add((graph_field.name, None))
+            changed.add((name, None))
     return changed
+
+
+def _changed_fields(before, after) -> list[str]:
+    """The fields that differ between two versions of an entity; all of them when one is missing."""
+    records = [r for r in (before, after) if isinstance(r, BaseModel)]
+    if len(records) < 2:
+        return [name for record in records for name in type(record).model_fields]
+    return [name for name in type(after).model_fields if getattr(before, name) != getattr(after, name)]
 
 
 def _same(before, after) -> bool:
@@ -131,6 +222,7 @@ class PageCache:
     rendered: tuple = ()  # the paths the last build rendered again
     env: object = None
     names: tuple = ()  # the site-wide names and glossary the cached pages were rendered with
+    named: tuple = ()  # what those names were made from (see _naming)
 
     def render(self, graph: SiteGraph) -> tuple[dict[str, str], tuple[str, ...]]:
         """Every page of the site, and the paths that had to be rendered again."""
@@ -140,7 +232,7 @@ class PageCache:
             # until one changes on disk.
             self.pages, self.templates, self.env = {}, fingerprint, make_environment()
         env = self.env
-        names = page_names(graph)
+        names = self._page_names(graph)
         if names != self.names:
             self._forget_pages_naming(names)
         changed = changed_entries(self.graph, graph) if self.graph is not None else set()
@@ -157,6 +249,14 @@ class PageCache:
         self.graph, self.pages, self.rendered = graph, cache, tuple(rendered)
         return pages, tuple(rendered)
 
+    def _page_names(self, graph: SiteGraph) -> tuple:
+        # Compiling the pattern of every name takes a tenth of a second at 10,000 entities,
+        # and most edits change no name.
+        named = _naming(graph)
+        if named != self.named or not self.names:
+            self.named = named
+            return page_names(graph)
+        return self.names
 
     def _forget_pages_naming(self, names: tuple) -> None:
         # Names link themselves and glossary terms get tooltips on any page that mentions
@@ -174,6 +274,13 @@ class PageCache:
         self.names = names
 
 
+def _naming(graph: SiteGraph) -> tuple:
+    """Every field that render.page_names reads: the names, aliases and definitions."""
+    return (tuple((a.id, a.name, a.aliases) for a in graph.actors.values()),
+            tuple((t.id, t.title, t.aliases) for t in graph.topics.values()),
+            tuple((g.term, g.aliases, g.definition) for g in graph.glossary.values()))
+
+
 def _changed(before: Mapping, after: Mapping) -> set:
     """The keys whose value differs between two mappings (added and removed ones too)."""
     return {key for key in before.keys() | after.keys() if before.get(key, _MISSING) != after.get(key, _MISSING)}
@@ -181,12 +288,14 @@ def _changed(before: Mapping, after: Mapping) -> set:
 
 @dataclass
 class Rebuilder:
-    """What one process keeps from build to build (mkdocs serve): parsed files, rendered pages."""
+    """What one process keeps from build to build (mkdocs serve): parsed files, rendered pages,
+    the entities' parts of the open data and feeds."""
 
     files: LoadCache = field(default_factory=LoadCache)
     checks: ValidationMemo = field(default_factory=ValidationMemo)
     links: dict = field(default_factory=dict)
     pages: PageCache = field(default_factory=PageCache)
+    exports: RecordMemo = field(default_factory=RecordMemo)
     frozen: bool = False
 
     def keep(self) -> None:

@@ -60,10 +60,10 @@ def event_order(event: Event) -> tuple[str, str]:
 def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
     """Build the site graph from content that validated without errors.
 
-    memo (kept between builds by one process) holds each record's [[links]]: finding them
+    memo (kept between builds by one process) holds each record's sources and [[links]]: finding them
     walks every field, and the records of unchanged files are the same objects next time.
     """
-    wikilinks_of = _wikilinks_of if memo is None else _remembering(memo, validated.records)
+    references_of = _references_of if memo is None else _remembering(memo, validated.records)
     records = validated.records
     events = sorted(records["events"], key=event_order)
     by_kind = {kind: {r.id: r for r in rs} for kind, rs in records.items()}
@@ -87,9 +87,10 @@ def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
             events_on_topic[topic_id].append(event.id)
     for kind, kind_records in records.items():
         for record in kind_records:
-            for cited in _sources_of(record):
+            sources, wikilinks = references_of(record)
+            for cited in sources:
                 cited_by[cited][record.id] = None
-            for mentioned in wikilinks_of(record):
+            for mentioned in wikilinks:
                 if mentioned != record.id:
                     mentioned_by[mentioned][record.id] = None
 
@@ -122,6 +123,11 @@ def _sources_of(record: Record) -> list[str]:
     return found
 
 
+def _references_of(record: Record) -> tuple[list[str], list[str]]:
+    """The sources a record cites and the ids its text links with [[id]]."""
+    return _sources_of(record), _wikilinks_of(record)
+
+
 def _wikilinks_of(record: Record) -> list[str]:
     return [m.group(1).strip() for _, value in walk_fields(record) if isinstance(value, str)
             for m in WIKILINK.finditer(value)]
@@ -132,12 +138,12 @@ def _remembering(memo: dict, records: dict):
     for key in memo.keys() - current:
         del memo[key]
 
-    def wikilinks_of(record: Record) -> list[str]:
+    def references_of(record: Record) -> tuple[list[str], list[str]]:
         hit = memo.get(id(record))
         if hit is None or hit[0] is not record:
-            hit = memo[id(record)] = (record, _wikilinks_of(record))
+            hit = memo[id(record)] = (record, _references_of(record))
         return hit[1]
-    return wikilinks_of
+    return references_of
 
 
 def _frozen(mapping: dict) -> Mapping:

@@ -10,6 +10,7 @@ from .export import exports
 from .incremental import Rebuilder
 from .link import SiteGraph, link
 from .load import load_content
+from .memo import RecordMemo
 from .problems import WARNING, ContentError, Problem, errors_in
 from .render import render_alongside
 from .schema import schema_pages
@@ -97,9 +98,12 @@ def _with_base_url(graph: SiteGraph, site_url: str | None) -> tuple[SiteGraph, l
                            "add 'base_url: https://…', the site's public address", WARNING)]
 
 
-def data_files(graph: SiteGraph) -> dict[str, str]:
-    """The files written beside the pages: open data, feeds, and the editors' JSON Schemas."""
-    return {**exports(graph), **schema_pages()}
+def data_files(graph: SiteGraph, memo: RecordMemo | None = None) -> dict[str, str]:
+    """The files written beside the pages: open data, feeds, and the editors' JSON Schemas.
+
+    memo (kept between builds by one process) holds each entity's parts of the open data.
+    """
+    return {**exports(graph, memo), **schema_pages()}
 
 
 def _render(graph: SiteGraph, rebuilder: Rebuilder | None) -> tuple[dict[str, str], frozenset[str]]:
@@ -111,4 +115,4 @@ def _render(graph: SiteGraph, rebuilder: Rebuilder | None) -> tuple[dict[str, st
     had_pages = bool(rebuilder.pages.pages)
     pages, rendered = rebuilder.pages.render(graph)
     kept = frozenset(pages.keys() - set(rendered)) if had_pages else frozenset()
-    return {**pages, **data_files(graph)}, kept
+    return {**pages, **data_files(graph, rebuilder.exports)}, kept

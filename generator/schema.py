@@ -7,6 +7,7 @@ texts; the command line and the writer put them on disk (schemas/ and docs/schem
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -38,8 +39,13 @@ def schema_for(kind: str) -> dict:
 
 def schema_files() -> dict[str, str]:
     """Every kind's schema as {file name: JSON text}, byte-stable."""
-    return {schema_file_name(kind): json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
-            for kind in MODELS}
+    return dict(_schema_texts())
+
+
+@functools.cache  # every build publishes them, and the models do not change while the process runs
+def _schema_texts() -> tuple[tuple[str, str], ...]:
+    return tuple((schema_file_name(kind), json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n")
+                 for kind in MODELS)
 
 
 def schema_pages() -> dict[str, str]:

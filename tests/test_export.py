@@ -8,7 +8,12 @@ import json
 import jsonschema
 import pytest
 
-from generator.export import CSV_TABLES, csv_columns, exports
+from dataclasses import replace
+from xml.etree import ElementTree
+
+from generator import export
+from generator.export import CSV_TABLES, DATASET, csv_columns, exports
+from generator.feeds import ATOM_FEED
 from generator.pipeline import check
 
 from conftest import FIXTURE_CONTENT
@@ -124,6 +129,19 @@ def test_exports_are_deterministic_and_need_no_clock():
     graph, problems = check(FIXTURE_CONTENT)
     assert graph is not None, problems
     assert exports(graph) == exports(graph)
+
+
+def test_files_put_together_from_parts_read_as_their_serializers_write_them():
+    graph, _ = check(FIXTURE_CONTENT)
+    graph = replace(graph, site=graph.site.model_copy(update={"base_url": "https://example.invalid/"}))
+    files = exports(graph)
+    assert files[DATASET] == json.dumps(export.dataset(graph), ensure_ascii=False, indent=2) + "\n"
+    # Renamed, the namespace declaration is read as a plain attribute and written back as it was.
+    atom = files[ATOM_FEED].replace(' xmlns="', ' data-xmlns="')
+    feed = ElementTree.fromstring(atom.encode("utf-8"))
+    ElementTree.indent(feed)
+    assert atom.endswith("\n" + ElementTree.tostring(feed, encoding="unicode") + "\n")
+    assert len(feed.findall("entry")) == len(graph.events)
 
 
 def test_without_an_address_the_feeds_are_left_out_with_a_warning(project):

@@ -100,10 +100,17 @@ def _edits(content):
 
     actor, event, topic = first("actors", 3), first("events", 5), first("topics", 2)
     position, source, term = first("positions", 4), first("sources", 6), first("glossary", 0)
+    site = content / "site.yaml"
+    # An actor whose name an event's summary shows through a [[link]]: in the feeds too.
+    linked_actor = content / "actors" / (re.search(r"\[\[([a-z0-9-]+)\]\]", first("events", 7).read_text()).group(1) + ".yaml")
     return [
+        # First, so that the feeds are written and checked after every later edit.
+        ("site address", lambda: site.write_text(site.read_text() + "base_url: https://example.invalid/talks/\n")),
         ("actor summary", lambda: _set_line(actor, "summary", "Newly edited.")),
         ("actor name", lambda: _set_line(actor, "name", "Zzyzx Renamed")),
+        ("linked actor name", lambda: _set_line(linked_actor, "name", "Qwyrt Linked")),
         ("event date", lambda: _set_line(event, "date", "'2036-12-30'")),
+        ("event summary", lambda: _set_line(event, "summary", "Newly summarised, with [[{}]].".format(actor.stem))),
         ("topic title", lambda: _set_line(topic, "title", "Aardvark question")),
         ("stance", lambda: _set_line(position, "stance", "undecided")),
         ("source date", lambda: _set_line(source, "published", "'2030-01-01'")),
@@ -111,7 +118,8 @@ def _edits(content):
         ("new source", lambda: (content / "sources" / "a-brand-new-source.yaml").write_text(
             "title: A brand new source\npublished: '2031-05-05'\n", encoding="utf-8")),
         ("removed event", lambda: event.unlink()),
-        ("site date", lambda: _set_line(content / "site.yaml", "as_of", "'2037-01-01'")),
+        ("site date", lambda: _set_line(site, "as_of", "'2037-01-01'")),
+        ("new site address", lambda: _set_line(site, "base_url", "https://example.invalid/")),
     ]
 
 
@@ -142,7 +150,8 @@ def test_incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit(tmp_pa
                                 ".generated.json": (docs / ".generated.json").read_bytes()}, what
         pages_written = {p for p in result.report.written if p not in data_files(graph)}
         assert pages_written <= set(rebuilder.pages.rendered), what
-        if what not in ("site date", "removed event"):  # these are on every page, or reorder the rest
+        if what not in ("site date", "removed event", "site address", "new site address"):
+            # These are on every page, or reorder the rest.
             # Few pages are rendered again in vain (a title shown on many pages changes them all).
             in_vain = set(rebuilder.pages.rendered) - pages_written
             assert len(in_vain) < len(all_pages) / 10, what
@@ -191,3 +200,19 @@ def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(synth_c
     assert started == [3]  # the pages were shared between three forked processes
     assert list(several) == list(one_process)  # same pages, same order
     assert several == one_process
+
+
+def test_a_summary_edit_renders_again_only_the_pages_that_read_it(tmp_path, synth_content):
+    # Pages that show an entity's name but not its summary (lists, the timeline, the
+    # diagrams) read only some of its fields, and are kept.
+    content = tmp_path / "content"
+    shutil.copytree(synth_content[0], content)
+    _age(content)
+    rebuilder = Rebuilder()
+    build(content, tmp_path / "docs", rebuilder=rebuilder)
+    for kind in ("actors", "events"):
+        path = sorted((content / kind).glob("*.yaml"))[1]
+        path.write_text(path.read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+        result = build(content, tmp_path / "docs", rebuilder=rebuilder)
+        assert rebuilder.pages.rendered == (f"{kind}/{path.stem}.md",)
+        assert {f"{kind}/{path.stem}.md", f"data/{kind}.csv", "data/site.json"} <= set(result.report.written)
