@@ -68,7 +68,7 @@ class ValidationMemo:
     def reference_problems(self, document: Document, kinds: dict[str, str]) -> list[Problem]:
         hit = self.references.get(id(document))
         if hit is None or hit[0] is not document:
-            found = [*_check_references(document, kinds), *_check_wikilinks(document, kinds)]
+            found = reference_problems(document, kinds)
             hit = self.references[id(document)] = (document, found)
         return hit[1]
 
@@ -119,8 +119,7 @@ def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str],
         memo.keep_only(documents)
     else:
         for document in by_id.values():
-            problems.extend(_check_references(document, kinds))
-            problems.extend(_check_wikilinks(document, kinds))
+            problems.extend(reference_problems(document, kinds))
     for kind_records in records.values():
         for record in kind_records:
             problems.extend(_check_semantics(record, by_id[record.id]))
@@ -270,18 +269,22 @@ def _walk_raw(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
         yield path, value
 
 
-def _check_references(document: Document, kinds: dict[str, str]) -> Iterator[Problem]:
-    for path, value in _walk_raw(document.data):
-        for pattern, target in REFERENCES.get(document.kind, ()):
-            if _matches(path, pattern):
+def reference_problems(document: Document, kinds: dict[str, str]) -> list[Problem]:
+    """Ids in reference fields and [[id]] links in text that name no entity of the right kind."""
+    leaves = list(_walk_raw(document.data))
+    return [*_check_references(document, kinds, leaves), *_check_wikilinks(document, kinds, leaves)]
+
+
+def _check_references(document: Document, kinds: dict[str, str], leaves: list) -> Iterator[Problem]:
+    patterns = REFERENCES.get(document.kind, ())
+    for path, value in leaves:
+        for pattern, target in patterns:
+            if kinds.get(str(value)) != target and _matches(path, pattern):
                 problem = _reference_problem(str(value), target, kinds)
-                if problem:
-                    yield Problem(document.path, document.line_of(path), f"{_field_name(path)}: {problem[0]}", problem[1])
+                yield Problem(document.path, document.line_of(path), f"{_field_name(path)}: {problem[0]}", problem[1])
 
 
-def _reference_problem(ref: str, target: str, kinds: dict[str, str]) -> tuple[str, str] | None:
-    if kinds.get(ref) == target:
-        return None
+def _reference_problem(ref: str, target: str, kinds: dict[str, str]) -> tuple[str, str]:
     if ref in kinds:
         return (f"'{ref}' is {KIND_NOUN[kinds[ref]]}, not {KIND_NOUN[target]}",
                 f"name {KIND_NOUN[target]} id here")
@@ -290,9 +293,9 @@ def _reference_problem(ref: str, target: str, kinds: dict[str, str]) -> tuple[st
     return f"unknown {KIND_NOUN[target].split()[1]} '{ref}'", hint
 
 
-def _check_wikilinks(document: Document, kinds: dict[str, str]) -> Iterator[Problem]:
-    for path, value in _walk_raw(document.data):
-        if not isinstance(value, str):
+def _check_wikilinks(document: Document, kinds: dict[str, str], leaves: list) -> Iterator[Problem]:
+    for path, value in leaves:
+        if not isinstance(value, str) or "[[" not in value:
             continue
         for match in WIKILINK.finditer(value):
             ref = match.group(1).strip()
