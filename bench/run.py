@@ -39,6 +39,7 @@ CHILD = Path(__file__).with_name("generator_child.py")
 SITE_URL = "https://bench.invalid/"
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT), SITE_URL=SITE_URL)
 STAGES = ("load", "validate", "link", "render", "write")
+TRASH = ".trash"  # what the benchmark deleted, kept until it ends (see set_aside)
 
 
 @dataclass
@@ -81,12 +82,28 @@ def peak_wrapped(command: list[str]) -> list[str]:
     return [sys.executable, "-c", wrapper, *command]
 
 
+def set_aside(path: Path, work: Path) -> None:
+    """Move a file or folder out of the way, to be deleted when the benchmark ends.
+
+    Deleting thousands of files slows the file creations of the next seconds several-fold
+    where the disk is mounted with online discard (as on the project's machines): deleted
+    between two measurements, they would count against the second.
+    """
+    trash = work / TRASH
+    trash.mkdir(parents=True, exist_ok=True)
+    os.rename(path, trash / f"{len(os.listdir(trash))}-{path.name}")
+
+
+def empty_trash(work: Path) -> None:
+    shutil.rmtree(work / TRASH, ignore_errors=True)
+
+
 def make_project(where: Path, entities: int, seed: int) -> Path:
     """A scratch project: mkdocs.yml, the hand-written docs, and synthetic content."""
     from generator.synth import write_content
 
     if where.exists():
-        shutil.rmtree(where)
+        set_aside(where, where.parent)
     copy_project(where, None)
     write_content(where / "content", entities, seed)
     with open(where / "content" / "site.yaml", "a", encoding="utf-8") as site:
@@ -98,9 +115,20 @@ def clear_generated(project: Path) -> None:
     docs = project / "docs"
     manifest = docs / ".generated.json"
     if manifest.exists():
-        for path in json.loads(manifest.read_text()):
-            (docs / path).unlink(missing_ok=True)
+        generated = json.loads(manifest.read_text())
+        # Whole folders of generated pages are set aside in one rename each.
+        folders = {path.split("/", 1)[0] for path in generated if "/" in path}
+        folders = {f for f in folders if all(p in generated for p in _files_under(docs / f, docs))}
+        for folder in sorted(folders):
+            set_aside(docs / folder, project.parent)
+        for path in generated:
+            if path.split("/", 1)[0] not in folders:
+                (docs / path).unlink(missing_ok=True)
         manifest.unlink()
+
+
+def _files_under(folder: Path, docs: Path) -> list[str]:
+    return [p.relative_to(docs).as_posix() for p in folder.rglob("*") if p.is_file()]
 
 
 def measure_generator(project: Path, repeat: int) -> dict:
@@ -331,7 +359,10 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; Python {sys.version.split()[0]}",
           flush=True)
-    reports = [bench_size(size, args) for size in sizes]
+    try:
+        reports = [bench_size(size, args) for size in sizes]
+    finally:
+        empty_trash(args.work)
     summary(reports)
     print(f"load average {os.getloadavg()[0]:.2f} at end")
     if args.json:
