@@ -58,8 +58,12 @@ def page_path(kind: str, entity_id: str) -> str:
 class PageContext:
     """Link helpers for one page: every link is relative to where that page is written."""
 
-    def __init__(self, graph: SiteGraph, path: str, names: NameIndex | None = None, own: str | None = None):
+    def __init__(self, graph: SiteGraph, path: str, names: NameIndex | None = None, own: str | None = None,
+                 shared: dict | None = None):
         self.graph = graph
+        # Links and source notes already written by pages in the same folder, when rendering
+        # many pages from one graph (not when incremental.py tracks what each page reads).
+        self._shared = shared
         self.path = path
         self._dir = posixpath.dirname(path) or "."
         self._names = names or NameIndex({}, None)
@@ -82,7 +86,12 @@ class PageContext:
     def link(self, entity_id: str, label: str | None = None) -> str:
         """A Markdown link to an entity, labelled with its name unless told otherwise."""
         self._linked.add(entity_id)
-        return f"[{_escape_label(label or self.graph.title(entity_id))}]({self.url(entity_id)})"
+        if label or self._shared is None:
+            return f"[{_escape_label(label or self.graph.title(entity_id))}]({self.url(entity_id)})"
+        key = ("link", self._dir, entity_id)
+        if key not in self._shared:
+            self._shared[key] = f"[{_escape_label(self.graph.title(entity_id))}]({self.url(entity_id)})"
+        return self._shared[key]
 
     def text(self, markdown: str, names: bool = True) -> str:
         """Free text from content: every [[id]] a link, and the first mention of a known name too."""
@@ -118,6 +127,15 @@ class PageContext:
         return max(dates, default=self.graph.site.as_of)
 
     def _source_note(self, source_id: str) -> str:
+        if self._shared is None:
+            return self._new_source_note(source_id)
+        self._linked.add(source_id)
+        key = ("note", self._dir, source_id)
+        if key not in self._shared:
+            self._shared[key] = self._new_source_note(source_id)
+        return self._shared[key]
+
+    def _new_source_note(self, source_id: str) -> str:
         source = self.graph.sources[source_id]
         publisher = f"{plain(source.publisher)}, " if source.publisher else ""
         inferred = " (date inferred)" if source.published_inferred else ""
@@ -231,9 +249,9 @@ def page_names(graph: SiteGraph) -> tuple[NameIndex, Glossary]:
 
 
 def render_page(env: jinja2.Environment, graph: SiteGraph, path: str, job: PageJob,
-                names: NameIndex, glossary: Glossary) -> str:
-    """One page's Markdown."""
-    variables = {"g": graph, "page": PageContext(graph, path, names, own=job.entity_id or None)}
+                names: NameIndex, glossary: Glossary, shared: dict | None = None) -> str:
+    """One page's Markdown; shared: what pages rendered before from the same graph found."""
+    variables = {"g": graph, "page": PageContext(graph, path, names, own=job.entity_id or None, shared=shared)}
     if job.entity_id:
         variables["e"] = getattr(graph, job.kind)[job.entity_id]
     elif job.kind:
@@ -270,7 +288,8 @@ def render_alongside(graph: SiteGraph, while_rendering: Callable[[], T] | None =
         env.get_template(template)  # compiled once, before the workers are forked
 
     def render_chunk(chunk: list[tuple[str, PageJob]]) -> list[str]:
-        return [render_page(env, graph, path, job, names, glossary) for path, job in chunk]
+        shared: dict = {}
+        return [render_page(env, graph, path, job, names, glossary, shared) for path, job in chunk]
 
     markdown, meanwhile = parallel.map_in_chunks(render_chunk, jobs, while_waiting=while_rendering)
     return {path: text for (path, _), text in zip(jobs, markdown)}, meanwhile
