@@ -166,6 +166,11 @@ def human_date(value: str | None) -> str:
     return f"{parts[2]} {month} {parts[0]}" if len(parts) == 3 else f"{month} {parts[0]}"
 
 
+def badge(value: str, kind: str) -> str:
+    """A stance or status as a coloured label (a filter: Jinja calls filters more cheaply than macros)."""
+    return f'<span class="{kind} {kind}--{value}">{value}</span>'
+
+
 def part_label(key: str) -> str:
     """The heading of a part of a split index: a month ('March 2031'), a year or a letter."""
     if key[:1].isdigit() and len(key) >= 4:
@@ -203,7 +208,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; content HTML is refused at validation
     )
-    env.filters.update(date=human_date, yaml=json.dumps, part_label=part_label)
+    env.filters.update(date=human_date, yaml=json.dumps, part_label=part_label, badge=badge)
     # Imported here: structured data builds on this module's helpers (page paths, plain text).
     from .structured import json_ld_text
 
