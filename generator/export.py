@@ -15,7 +15,7 @@ import csv
 import functools
 import io
 import json
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -42,13 +42,22 @@ def exports(graph: SiteGraph, memo: RecordMemo | None = None) -> dict[str, str]:
     memo (kept between builds by one process) holds each entity's parts of the files.
     """
     memo = RecordMemo() if memo is None else memo
-    files = {DATASET: dataset_json(graph, memo), SCHEMA: schema_json()}
-    files.update({f"{DATA_DIR}/{kind}.csv": csv_table(graph, kind, memo) for kind in CSV_TABLES})
+    return {path: make() for path, make in _makers(graph, memo).items()}
+
+
+def export_paths(graph: SiteGraph) -> list[str]:
+    """The paths exports() writes, without making the files."""
+    return list(_makers(graph, RecordMemo()))
+
+
+def _makers(graph: SiteGraph, memo: RecordMemo) -> dict[str, Callable[[], str]]:
+    makers = {DATASET: lambda: dataset_json(graph, memo), SCHEMA: schema_json}
+    makers.update({f"{DATA_DIR}/{kind}.csv": functools.partial(csv_table, graph, kind, memo) for kind in CSV_TABLES})
     # A feed's ids and links must be absolute: without a base URL there is no feed.
     if graph.site.base_url:
-        files[ATOM_FEED] = atom_feed(graph, memo)
-        files[CALENDAR] = icalendar(graph, memo)
-    return files
+        makers[ATOM_FEED] = lambda: atom_feed(graph, memo)
+        makers[CALENDAR] = lambda: icalendar(graph, memo)
+    return makers
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -72,12 +81,12 @@ def _exported(graph: SiteGraph, record: BaseModel) -> dict:
 
 
 def dataset_json(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
-    """data/site.json: json.dumps(dataset(graph), ensure_ascii=False, indent=2), from parts."""
+    """data/site.json: dataset(graph) as JSON, one entity per line (easy to diff and grep)."""
     memo = RecordMemo() if memo is None else memo
-    members = {"site": _json(_site_info(graph), depth=1)}
+    members = {"site": _json(_site_info(graph))}
     for kind in KIND_MODELS:
         items = memo.joined(f"json {kind}", _with_address(graph, kind),
-                            lambda item: _ITEM_START + _json(_exported(graph, item[0]), depth=2))
+                            lambda item: _ITEM_START + _json(_exported(graph, item[0])))
         members[kind] = "[" + items.removeprefix(",") + "\n  ]" if items else "[]"
     return "{\n" + ",\n".join(f"  {json.dumps(key)}: {text}" for key, text in members.items()) + "\n}\n"
 
@@ -88,10 +97,10 @@ def _with_address(graph: SiteGraph, kind: str) -> tuple[tuple, ...]:
     return tuple((record, base_url) for record in getattr(graph, kind).values())
 
 
-# What json.dumps(…, indent=2) writes, for a value nested depth levels deep: JSON strings
-# hold no line breaks (they are escaped), so indenting every line is safe.
-def _json(value, depth: int) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+# One line per value: without indent, json.dumps runs in C (with indent, in Python:
+# two thirds of the open data's time at 10,000 entities).
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 # An item of a list in the top-level object; the list drops the first item's comma.

@@ -169,15 +169,16 @@ def _ical_text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Split a content line into chunks of at most 75 octets, never inside a character."""
-    chunks, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
+    data = line.encode("utf-8")
+    if len(data) <= ICAL_LINE_OCTETS:
+        return line
+    chunks, start, limit = [], 0, ICAL_LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back to the character's start
+            end -= 1
+        chunks.append(data[start:end])
         # Continuation lines start with a space, which counts toward their 75 octets.
-        limit = ICAL_LINE_OCTETS if not chunks else ICAL_LINE_OCTETS - 1
-        if size + width > limit:
-            chunks.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    chunks.append(current)
-    return "\r\n ".join(chunks)
+        start, limit = end, ICAL_LINE_OCTETS - 1
+    chunks.append(data[start:])
+    return b"\r\n ".join(chunks).decode("utf-8")

@@ -6,16 +6,17 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .export import exports
+from . import parallel
+from .export import export_paths, exports
 from .incremental import Rebuilder
 from .link import SiteGraph, link
 from .load import load_content
 from .memo import RecordMemo
 from .problems import WARNING, ContentError, Problem, errors_in
-from .render import render_alongside
+from .render import page_renderer
 from .schema import schema_pages
 from .validate import validate
-from .write import WriteReport, check_ownership, write_pages
+from .write import WriteReport, check_ownership, record_generated, write_changed, write_pages
 
 
 @dataclass
@@ -71,19 +72,55 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
         raise ContentError(problems)
     graph, address_problems = _with_base_url(graph, site_url)
     problems = [*problems, *address_problems]
+    if rebuilder is None:
+        report = _render_and_write(graph, docs_dir, timings)
+    else:
+        report = _rebuild(graph, docs_dir, rebuilder, timings)
+    return BuildResult(report, tuple(problems), timings, report.unchanged + len(report.written))
+
+
+def _render_and_write(graph: SiteGraph, docs_dir: Path, timings: Timings) -> WriteReport:
+    """Every page, rendered and written by worker processes as they go (parallel.py);
+    meanwhile this process makes and writes the open data. Nothing is written if a
+    hand-written file is in the way of any of them.
+
+    The "render" stage includes writing the pages; "write" is what is left after them.
+    """
     started = time.perf_counter()
-    pages, kept = _render(graph, rebuilder)
+    jobs, render_chunk = page_renderer(graph)
+    paths = [path for path, _ in jobs] + data_paths(graph)
+    in_the_way = check_ownership(docs_dir, paths)
+    if in_the_way:
+        raise ContentError(in_the_way)
+
+    def render_and_write(chunk: list) -> list[str]:
+        return write_changed(docs_dir, {path: text for (path, _), text in zip(chunk, render_chunk(chunk))})
+
+    pages_written, data_written = parallel.map_in_chunks(
+        render_and_write, jobs, while_waiting=lambda: write_changed(docs_dir, data_files(graph)))
+    started = timings.measure("render", started)
+    removed = record_generated(docs_dir, paths)
+    timings.measure("write", started)
+    written = tuple(sorted([*pages_written, *data_written]))
+    return WriteReport(written, removed, len(paths) - len(written))
+
+
+def _rebuild(graph: SiteGraph, docs_dir: Path, rebuilder: Rebuilder, timings: Timings) -> WriteReport:
+    """Render again only the pages whose inputs changed (incremental.py), then write."""
+    started = time.perf_counter()
+    had_pages = bool(rebuilder.pages.pages)
+    pages, rendered = rebuilder.pages.render(graph)
+    kept = frozenset(pages.keys() - set(rendered)) if had_pages else frozenset()
+    pages.update(data_files(graph, rebuilder.exports))
     started = timings.measure("render", started)
     in_the_way = check_ownership(docs_dir, pages)
     if in_the_way:
-        if rebuilder:
-            rebuilder.forget_pages()
+        rebuilder.forget_pages()
         raise ContentError(in_the_way)
     report = write_pages(docs_dir, pages, kept)
     timings.measure("write", started)
-    if rebuilder:
-        rebuilder.keep()
-    return BuildResult(report, tuple(problems), timings, len(pages))
+    rebuilder.keep()
+    return report
 
 
 def _with_base_url(graph: SiteGraph, site_url: str | None) -> tuple[SiteGraph, list[Problem]]:
@@ -98,21 +135,14 @@ def _with_base_url(graph: SiteGraph, site_url: str | None) -> tuple[SiteGraph, l
                            "add 'base_url: https://…', the site's public address", WARNING)]
 
 
+def data_paths(graph: SiteGraph) -> list[str]:
+    """The paths data_files() writes, without making the files."""
+    return [*export_paths(graph), *schema_pages()]
+
+
 def data_files(graph: SiteGraph, memo: RecordMemo | None = None) -> dict[str, str]:
     """The files written beside the pages: open data, feeds, and the editors' JSON Schemas.
 
     memo (kept between builds by one process) holds each entity's parts of the open data.
     """
     return {**exports(graph, memo), **schema_pages()}
-
-
-def _render(graph: SiteGraph, rebuilder: Rebuilder | None) -> tuple[dict[str, str], frozenset[str]]:
-    """All pages, and those known to be as the last build wrote them."""
-    if rebuilder is None:
-        # The data files are made here while worker processes render the pages.
-        pages, data = render_alongside(graph, lambda: data_files(graph))
-        return {**pages, **data}, frozenset()
-    had_pages = bool(rebuilder.pages.pages)
-    pages, rendered = rebuilder.pages.render(graph)
-    kept = frozenset(pages.keys() - set(rendered)) if had_pages else frozenset()
-    return {**pages, **data_files(graph, rebuilder.exports)}, kept

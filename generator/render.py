@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable
 
 import jinja2
 
@@ -25,7 +25,6 @@ from .model import WIKILINK
 from .names import Glossary, NameIndex, autolink, entity_names, glossary_terms, with_tooltips
 
 TEMPLATES = Path(__file__).parent / "templates"
-T = TypeVar("T")
 SECTION_PAGES = {
     "actors": "actor.md.j2",
     "topics": "topic.md.j2",
@@ -274,27 +273,29 @@ def _shared_environment() -> jinja2.Environment:
 
 
 def render(graph: SiteGraph) -> dict[str, str]:
-    """Every generated page of the site, as {path relative to docs/: Markdown}."""
-    return render_alongside(graph)[0]
+    """Every generated page of the site, as {path relative to docs/: Markdown}.
+
+    The pages are shared between processes where the machine has cores to spare (parallel.py).
+    """
+    jobs, render_chunk = page_renderer(graph)
+    markdown, _ = parallel.map_in_chunks(render_chunk, jobs)
+    return {path: text for (path, _), text in zip(jobs, markdown)}
 
 
-def render_alongside(graph: SiteGraph, while_rendering: Callable[[], T] | None = None
-                     ) -> tuple[dict[str, str], T | None]:
-    """Every generated page (as render() does), and the result of while_rendering.
+def page_renderer(graph: SiteGraph) -> tuple[list[tuple[str, PageJob]], Callable[[list], list[str]]]:
+    """Every page's (path, job), and a function that renders a run of them into Markdown.
 
-    The pages are shared between processes where the machine has cores to spare
-    (parallel.py); while_rendering, if given, runs here meanwhile and its result is
-    returned beside the pages.
+    Everything the pages share (templates, name patterns) is made here, once, so that
+    worker processes forked afterwards start with it.
     """
     env = _shared_environment()
     names, glossary = page_names(graph)
     jobs = list(page_jobs(graph).items())
     for template in {job.template for _, job in jobs}:
-        env.get_template(template)  # compiled once, before the workers are forked
+        env.get_template(template)
 
     def render_chunk(chunk: list[tuple[str, PageJob]]) -> list[str]:
         shared: dict = {}
         return [render_page(env, graph, path, job, names, glossary, shared) for path, job in chunk]
 
-    markdown, meanwhile = parallel.map_in_chunks(render_chunk, jobs, while_waiting=while_rendering)
-    return {path: text for (path, _), text in zip(jobs, markdown)}, meanwhile
+    return jobs, render_chunk

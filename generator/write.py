@@ -12,6 +12,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from .problems import Problem
 
@@ -32,7 +33,7 @@ def read_manifest(docs_dir: Path) -> set[str]:
         return set()
 
 
-def check_ownership(docs_dir: Path, pages: dict[str, str]) -> list[Problem]:
+def check_ownership(docs_dir: Path, pages: Iterable[str]) -> list[Problem]:
     """Problems for generated pages that would overwrite hand-written files."""
     owned = read_manifest(docs_dir)
     return [
@@ -50,7 +51,17 @@ def write_pages(docs_dir: Path, pages: dict[str, str], kept: frozenset[str] = fr
     rebuild in `mkdocs serve`): they are not read back. A kept page deleted by hand comes
     back at the next full build.
     """
-    owned = read_manifest(docs_dir)
+    written = write_changed(docs_dir, pages, kept)
+    removed = record_generated(docs_dir, pages.keys())
+    return WriteReport(tuple(written), removed, len(pages) - len(written))
+
+
+def write_changed(docs_dir: Path, pages: Mapping[str, str], kept: frozenset[str] = frozenset()) -> list[str]:
+    """Write the pages whose bytes differ from the file's, in path order; the paths written.
+
+    Safe to run in several processes at once on different pages. Call record_generated
+    when every page is written.
+    """
     written = []
     for path in sorted(pages.keys() - kept):
         target = docs_dir / path
@@ -60,14 +71,20 @@ def write_pages(docs_dir: Path, pages: dict[str, str], kept: frozenset[str] = fr
         target.parent.mkdir(parents=True, exist_ok=True)
         _replace(target, data)
         written.append(path)
-    removed = sorted(owned - pages.keys())
+    return written
+
+
+def record_generated(docs_dir: Path, paths: Iterable[str]) -> tuple[str, ...]:
+    """Remove the pages written before that are not among paths; the manifest lists paths."""
+    paths = set(paths)
+    removed = sorted(read_manifest(docs_dir) - paths)
     for path in removed:
         (docs_dir / path).unlink(missing_ok=True)
         _remove_empty_parents(docs_dir, docs_dir / path)
-    manifest = (json.dumps(sorted(pages), indent=0) + "\n").encode("utf-8")
+    manifest = (json.dumps(sorted(paths), indent=0) + "\n").encode("utf-8")
     if not _same_bytes(docs_dir / MANIFEST, manifest):
         _replace(docs_dir / MANIFEST, manifest)
-    return WriteReport(tuple(written), tuple(removed), len(pages) - len(written))
+    return tuple(removed)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

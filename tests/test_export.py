@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 from generator import export
 from generator.export import CSV_TABLES, DATASET, csv_columns, exports
 from generator.feeds import ATOM_FEED
-from generator.pipeline import check
+from generator.pipeline import check, data_files, data_paths
 
 from conftest import FIXTURE_CONTENT
 from published import SITE_URL, built_file, head_of
@@ -135,7 +135,11 @@ def test_files_put_together_from_parts_read_as_their_serializers_write_them():
     graph, _ = check(FIXTURE_CONTENT)
     graph = replace(graph, site=graph.site.model_copy(update={"base_url": "https://example.invalid/"}))
     files = exports(graph)
-    assert files[DATASET] == json.dumps(export.dataset(graph), ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(files[DATASET]) == export.dataset(graph)
+    lines = files[DATASET].splitlines()
+    entities = sum(len(graph_kind) for graph_kind in (graph.actors, graph.topics, graph.positions, graph.events,
+                                                      graph.sources, graph.glossary))
+    assert sum(line.startswith("    {") for line in lines) == entities  # one line per entity
     # Renamed, the namespace declaration is read as a plain attribute and written back as it was.
     atom = files[ATOM_FEED].replace(' xmlns="', ' data-xmlns="')
     feed = ElementTree.fromstring(atom.encode("utf-8"))
@@ -161,3 +165,13 @@ def test_a_base_url_that_differs_from_site_url_fails_the_strict_build(project):
             " in mkdocs.yml — make them the same address, or remove base_url") in result.stderr
     site_file.write_text(site_file.read_text().replace("https://elsewhere.example/", SITE_URL), encoding="utf-8")
     assert project.mkdocs_build().returncode == 0
+
+
+def test_the_data_paths_known_before_rendering_are_those_written():
+    # A build checks that no hand-written file is in the way of any of them before it
+    # writes anything, while the files themselves are made during the build.
+    graph, _ = check(FIXTURE_CONTENT)
+    for base_url in (None, "https://example.org/talks/"):
+        site = graph.site.model_copy(update={"base_url": base_url})
+        with_site = replace(graph, site=site)
+        assert data_paths(with_site) == list(data_files(with_site))

@@ -6,7 +6,10 @@ import json
 import feedparser
 import icalendar
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from generator.feeds import _fold
 from published import SITE_URL, built_file
 
 
@@ -116,3 +119,16 @@ def test_the_events_page_links_the_feeds(fixture_site, name):
     html = (fixture_site.site / "events" / "index.html").read_text(encoding="utf-8")
     assert f'href="../data/{name}"' in html
     assert (fixture_site.site / "data" / name).is_file()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=400))
+def test_folding_keeps_every_character_and_fills_each_line(line):
+    physical = _fold(line).split("\r\n")
+    assert all(len(part.encode("utf-8")) <= 75 for part in physical)  # the leading space included
+    assert all(part.startswith(" ") for part in physical[1:])
+    chunks = [physical[0], *(part[1:] for part in physical[1:])]
+    assert "".join(chunks) == line
+    for index, (chunk, following) in enumerate(zip(chunks, chunks[1:])):
+        # A line breaks only where the next character would not fit.
+        room = 75 if index == 0 else 74
+        assert len((chunk + following[0]).encode("utf-8")) > room

@@ -186,20 +186,25 @@ def test_one_entity_edit_rewrites_exactly_the_pages_that_show_it(tmp_path, synth
         f"actors/{actor_id}.md", "data/actors.csv", "data/site.json")
 
 
-def test_pages_rendered_by_several_processes_equal_those_rendered_by_one(synth_content, monkeypatch):
+def test_a_build_shared_between_processes_writes_what_one_process_writes(tmp_path, synth_content, monkeypatch):
     graph, _ = check(synth_content[0])
     monkeypatch.setattr(parallel, "worker_count", lambda: 1)
     one_process = render(graph)
+    build(synth_content[0], tmp_path / "one")
     monkeypatch.setattr(parallel, "worker_count", lambda: 3)
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-    started = []
+    pools = []
     real_pool = parallel.multiprocessing.get_context("fork").Pool
     monkeypatch.setattr(parallel.multiprocessing, "get_context",
-                        lambda method: type("Context", (), {"Pool": lambda self, n: started.append(n) or real_pool(n)})())
+                        lambda method: type("Context", (), {"Pool": lambda self, n: pools.append(n) or real_pool(n)})())
     several = render(graph)
-    assert started == [3]  # the pages were shared between three forked processes
+    result = build(synth_content[0], tmp_path / "several")
+    assert pools == [3, 3]  # both were shared between three forked processes
     assert list(several) == list(one_process)  # same pages, same order
     assert several == one_process
+    assert _files(tmp_path / "several") == _files(tmp_path / "one")
+    assert set(result.report.written) == set(_files(tmp_path / "one")) - {".generated.json"}
+    assert build(synth_content[0], tmp_path / "several").report.written == ()  # and nothing twice
 
 
 def test_a_summary_edit_renders_again_only_the_pages_that_read_it(tmp_path, synth_content):
