@@ -33,8 +33,14 @@ CHUNKS_PER_WORKER = 4
 _task: tuple[Callable, Sequence] | None = None
 
 
+# Forked pools started by this process: what the tests and the curious can check.
+pools_started = 0
+
+
 def worker_count() -> int:
-    """The processes to use: the cores this process may run on."""
+    """The processes to use: GENERATOR_WORKERS if set (1: no worker), else the usable cores."""
+    if os.environ.get("GENERATOR_WORKERS", "").strip():
+        return max(1, int(os.environ["GENERATOR_WORKERS"]))
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -57,8 +63,9 @@ def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Seq
     if workers < 2 or len(items) < MIN_ITEMS or not can_fork():
         results = function(items)
         return results, while_waiting() if while_waiting else None
-    global _task
+    global _task, pools_started
     _task = (function, items)
+    pools_started += 1
     # Frozen objects are left alone by the workers' garbage collector, which would
     # otherwise write to (and so copy) every memory page of the inherited site graph.
     # Not when something else (incremental.py) froze objects: unfreezing would undo that too.
