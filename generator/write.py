@@ -62,13 +62,15 @@ def write_changed(docs_dir: Path, pages: Mapping[str, str], kept: frozenset[str]
     Safe to run in several processes at once on different pages. Call record_generated
     when every page is written.
     """
-    written = []
+    written, folders_made = [], set()
     for path in sorted(pages.keys() - kept):
         target = docs_dir / path
         data = pages[path].encode("utf-8")
         if _same_bytes(target, data):
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders_made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders_made.add(target.parent)
         _replace(target, data)
         written.append(path)
     return written
