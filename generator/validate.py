@@ -277,7 +277,10 @@ def reference_problems(document: Document, kinds: dict[str, str]) -> list[Proble
 
 def _check_references(document: Document, kinds: dict[str, str], leaves: list) -> Iterator[Problem]:
     patterns = REFERENCES.get(document.kind, ())
+    fields = {pattern[0] for pattern, _ in patterns}
     for path, value in leaves:
+        if path[0] not in fields:
+            continue
         for pattern, target in patterns:
             if kinds.get(str(value)) != target and _matches(path, pattern):
                 problem = _reference_problem(str(value), target, kinds)
