@@ -1,9 +1,10 @@
-"""Run a pure function over many items in forked worker processes, when that pays.
+"""Run a function over many independent items in forked worker processes, when that pays.
 
-Rendering is most of a build and every page is independent, so on a machine with two
-cores or more the pages are split between worker processes. The workers are forked: they
-start with everything the parent built (the site graph, the compiled templates and name
-patterns) and only the items' positions and the results cross between processes.
+Parsing the content files and rendering (and writing) the pages are most of a full build,
+and every file and page is independent of the others, so on a machine with two cores or
+more they are split between worker processes. The workers are forked: they start with
+everything the parent built (the site graph, the compiled templates and name patterns),
+and only the items' positions and the results cross between processes.
 
 Forking is done only where it is safe: on a platform that offers it and in a process that
 has started no thread (a forked child gets a copy of every lock, held or not, but only the
