@@ -6,11 +6,10 @@ more they are split between worker processes. The workers are forked: they start
 everything the parent built (the site graph, the compiled templates and name patterns),
 and only the items' positions and the results cross between processes.
 
-Forking is done only where it is safe: on a platform that offers it and in a process that
-has started no thread (a forked child gets a copy of every lock, held or not, but only the
-forking thread). Otherwise, or for a small batch, the work runs here, in order. Results
-come back in the order of the items either way, so the output does not depend on the
-number of processes.
+Forking is done only where it is safe: on Linux, in a process that has started no thread
+(a forked child gets a copy of every lock, held or not, but only the forking thread).
+Otherwise, or for a small batch, the work runs here, in order. Results come back in the
+order of the items either way, so the output does not depend on the number of processes.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 import threading
 from typing import Callable, Sequence, TypeVar
 
@@ -49,7 +49,9 @@ def worker_count() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    # Linux only: macOS offers fork but its system libraries are not safe to fork (Python
+    # itself defaults to spawning there), and Windows has no fork.
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
