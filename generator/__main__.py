@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .mkdocs_config import site_url
 from .pipeline import build, check
 from .problems import ContentError, errors_in
 from .scaffold import ScaffoldError, new_entity
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="validate, then write the Markdown pages into docs/")
     build_cmd.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     build_cmd.add_argument("--docs", type=Path, default=Path("docs"), help="docs folder (default: docs)")
+    build_cmd.add_argument("--site-url", help="the site's public address (default: site_url of the mkdocs.yml "
+                                              "beside the content folder, as `mkdocs build` sees it)")
     build_cmd.set_defaults(run=_build)
     synth = commands.add_parser("synth", help="write invented content of a chosen size (for the benchmark)")
     synth.add_argument("--entities", type=int, default=1000, help="about how many entities (default: 1000)")
@@ -72,8 +75,11 @@ def _validate(args) -> int:
 
 
 def _build(args) -> int:
+    # The address MkDocs would give: otherwise this build and the next `mkdocs build` would
+    # write different addresses into every page, and rewrite them all each time.
+    address = args.site_url or site_url(args.content.resolve().parent / "mkdocs.yml")
     try:
-        result = build(args.content, args.docs)
+        result = build(args.content, args.docs, address)
     except ContentError as error:
         _print_problems(error.problems)
         print(f"{len(errors_in(error.problems))} error(s): nothing was written", file=sys.stderr)

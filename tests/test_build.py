@@ -99,3 +99,16 @@ def test_no_article_noise_reaches_the_site(real_site):
         text = page.read_text(encoding="utf-8").lower()
         found += [f"{page.relative_to(real_site.site)}: {p}" for p in noise if p.lower() in text]
     assert found == []
+
+
+def test_the_generator_alone_and_mkdocs_write_the_same_pages(project):
+    # Without base_url, the pages take the site's address from mkdocs.yml (site_url) in both.
+    assert "base_url" not in (project.content / "site.yaml").read_text()
+    generated = project.generator("build")
+    assert generated.returncode == 0, generated.stderr
+    docs = {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()}
+    built = project.mkdocs_build()
+    assert built.returncode == 0, built.stderr
+    assert re.search(r"generator: \d+ pages, 0 written, 0 removed", built.stderr)
+    assert {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()} == docs
+    assert "https://example-org.github.io/peace-talks-explainer/" in (project.docs / "actors" / "northland.md").read_text()
