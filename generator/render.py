@@ -85,11 +85,20 @@ class PageContext:
     def link(self, entity_id: str, label: str | None = None) -> str:
         """A Markdown link to an entity, labelled with its name unless told otherwise."""
         self._linked.add(entity_id)
-        if label or self._shared is None:
-            return f"[{_escape_label(label or self.graph.title(entity_id))}]({self.url(entity_id)})"
-        key = ("link", self._dir, entity_id)
+        if label:
+            return f"[{_escape_label(label)}]({self.url(entity_id)})"
+        return self._made_once("link", entity_id, self._named_link)
+
+    def _named_link(self, entity_id: str) -> str:
+        return f"[{_escape_label(self.graph.title(entity_id))}]({self.url(entity_id)})"
+
+    def _made_once(self, what: str, entity_id: str, make) -> str:
+        """make(entity_id), or what a page in the same folder got from it in this render."""
+        if self._shared is None:
+            return make(entity_id)
+        key = (what, self._dir, entity_id)
         if key not in self._shared:
-            self._shared[key] = f"[{_escape_label(self.graph.title(entity_id))}]({self.url(entity_id)})"
+            self._shared[key] = make(entity_id)
         return self._shared[key]
 
     def text(self, markdown: str, names: bool = True) -> str:
@@ -126,13 +135,8 @@ class PageContext:
         return max(dates, default=self.graph.site.as_of)
 
     def _source_note(self, source_id: str) -> str:
-        if self._shared is None:
-            return self._new_source_note(source_id)
-        self._linked.add(source_id)
-        key = ("note", self._dir, source_id)
-        if key not in self._shared:
-            self._shared[key] = self._new_source_note(source_id)
-        return self._shared[key]
+        self._linked.add(source_id)  # as the note's link would, when the note is made once
+        return self._made_once("note", source_id, self._new_source_note)
 
     def _new_source_note(self, source_id: str) -> str:
         source = self.graph.sources[source_id]
