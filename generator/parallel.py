@@ -55,8 +55,8 @@ def can_fork() -> bool:
 
 
 def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
-                  workers: int | None = None, while_waiting: Callable[[], object] | None = None
-                  ) -> tuple[list[Result], object]:
+                  workers: int | None = None, while_waiting: Callable[[], object] | None = None,
+                  chunks_per_worker: int = CHUNKS_PER_WORKER) -> tuple[list[Result], object]:
     """function(chunk) over consecutive chunks of items, results concatenated in order.
 
     while_waiting, if given, runs in this process while the workers run (or after the
@@ -77,7 +77,7 @@ def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Seq
         gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_run_chunk, _chunk_bounds(len(items), workers * CHUNKS_PER_WORKER))
+            pending = pool.map_async(_run_chunk, _chunk_bounds(len(items), workers * chunks_per_worker), chunksize=1)
             waited_for = while_waiting() if while_waiting else None
             chunks = pending.get()
     finally:

@@ -1,0 +1,253 @@
+"""`mkdocs build` on every core: MkDocs' own page steps, run in forked worker processes.
+
+MkDocs 1.6 reads, converts and writes the pages one at a time, in one process; with the
+site's thousands of pages that was most of a build, and half of a two-core machine sat
+idle. The pages are independent of each other, so when the nav is ready (before MkDocs
+reads any page) the workers run the same two MkDocs functions the build loop would run,
+`_populate_page` and `_build_page`, each for its share of the pages, and write the HTML.
+They send back what the main process still needs: each page's search entries, its anchors
+and links to anchors (MkDocs checks those once every page is read), its title and front
+matter, and the log records, which are logged here, so `--strict` counts their warnings.
+The build loop then passes over those pages. Output is byte for byte that of MkDocs alone
+(tested).
+
+This leans on MkDocs internals, which is why it is guarded: MkDocs 1.x is frozen, and the
+parallel path is taken only on MkDocs 1.6, in `mkdocs build` (not `serve`, not `--dirty`),
+and only when every plugin is one whose per-page work is known to be done in the workers
+(Material's search and this project's hook). Anything else builds the MkDocs way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import mkdocs
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.pages import Page
+
+from generator import parallel
+
+try:
+    from material.plugins.search.plugin import SearchPlugin
+except ImportError:  # another theme: no search plugin of Material's to hand entries to
+    SearchPlugin = None
+
+log = logging.getLogger("mkdocs.generator")
+
+# Pages differ in cost a hundredfold (an event against the timeline) and lie in folders of
+# one kind; many small chunks keep one worker from finishing long after the other.
+CHUNKS_PER_WORKER = 16
+
+# The steps that pages built ahead skip; kept to put back after the build.
+_MKDOCS_STEPS = {"_populate_page": mkdocs_build._populate_page, "_build_page": mkdocs_build._build_page}
+
+
+@dataclass
+class PageResult:
+    """What the main process needs from a page a worker built."""
+
+    meta: dict
+    title_from_render: str | None
+    present_anchor_ids: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # by the target file's src_uri
+    search_entries: list[dict]
+    records: list[logging.LogRecord]
+
+
+@dataclass
+class Failure:
+    """A page step raised in a worker: its records, and the error to raise here."""
+
+    records: list[logging.LogRecord]
+    error: BaseException
+
+
+@dataclass
+class _Job:
+    """Everything the forked workers read; set just before the fork."""
+
+    config: object
+    files: object
+    nav: object
+    pages: list[Page]
+    search: object | None
+    worker: dict = field(default_factory=dict)  # per worker process, filled in the worker
+
+
+_job: _Job | None = None
+_built_ahead: set[int] = set()
+
+
+def can_build_ahead(config, command: str, dirty: bool, own_hooks: set[str]) -> bool:
+    """Whether this build may run its pages in workers."""
+    if command == "serve" or dirty or not mkdocs.__version__.startswith("1.6."):
+        return False
+    for name, plugin in config.plugins.items():
+        if name in own_hooks:
+            continue
+        if SearchPlugin is None or not isinstance(plugin, SearchPlugin):
+            return False
+    return True
+
+
+def build_ahead(config, files, nav) -> None:
+    """Read, convert and write every page in worker processes, if there is work enough.
+
+    Called from on_nav. Raises what a page step raised, after logging its records.
+    """
+    pages = _documentation_pages(config, files)
+    if parallel.worker_count() < 2 or len(pages) < parallel.MIN_ITEMS or not parallel.can_fork():
+        return
+    global _job
+    _job = _Job(config, files, nav, pages, _search_plugin(config))
+    started = time.perf_counter()
+    try:
+        results, _ = parallel.map_in_chunks(_build_chunk, list(range(len(pages))),
+                                            chunks_per_worker=CHUNKS_PER_WORKER)
+    finally:
+        _job = None
+    # A chunk stops at a failing page: up to the first failure, results are in page order.
+    for result in results:
+        _log_again(result.records)
+        if isinstance(result, Failure):
+            raise result.error
+    for page, result in zip(pages, results, strict=True):
+        _apply(page, result, files)
+    search = _search_plugin(config)
+    if search is not None:
+        search.search_index.entries.extend(entry for result in results for entry in result.search_entries)
+    _built_ahead.update(id(page) for page in pages)
+    mkdocs_build._populate_page = _populate_unless_built
+    mkdocs_build._build_page = _build_unless_built
+    log.info(f"{len(pages)} pages built in {parallel.worker_count()} worker processes "
+             f"in {time.perf_counter() - started:.2f} seconds")
+
+
+def finish() -> None:
+    """Put MkDocs' steps back: called when the build ends, well or not."""
+    _built_ahead.clear()
+    for name, step in _MKDOCS_STEPS.items():
+        setattr(mkdocs_build, name, step)
+
+
+def _documentation_pages(config, files) -> list[Page]:
+    # As MkDocs' build loop does: pages outside the nav get their Page object here.
+    pages = []
+    for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
+        if file.page is None and file.inclusion.is_not_in_nav():
+            Page(None, file, config)
+        pages.append(file.page)
+    return pages
+
+
+def _search_plugin(config):
+    return next((plugin for plugin in config.plugins.values()
+                 if SearchPlugin is not None and isinstance(plugin, SearchPlugin)), None)
+
+
+# --- in the workers ---------------------------------------------------------------------
+
+def _build_chunk(positions: list[int]) -> list[PageResult | Failure]:
+    job = _job
+    collector = _worker_setup(job)
+    results: list[PageResult | Failure] = []
+    for position in positions:
+        page = job.pages[position]
+        # A page of the nav was read when the worker started: its records were kept.
+        collector.records = job.worker["nav_records"].pop(id(page), [])
+        entries = job.search.search_index.entries if job.search is not None else []
+        entries_before = len(entries)
+        try:
+            if id(page) not in job.worker["read"]:
+                _MKDOCS_STEPS["_populate_page"](page, job.config, job.files)
+            _MKDOCS_STEPS["_build_page"](page, job.config, job.worker["doc_files"], job.nav,
+                                         job.worker["env"])
+        except Exception as error:  # noqa: BLE001 - raised again in the main process
+            results.append(Failure(collector.records, error))
+            break
+        results.append(_result_of(page, entries[entries_before:], collector.records))
+    return results
+
+
+def _worker_setup(job: _Job) -> "_Collector":
+    """Once per worker: collect the log records, read the nav's pages, run on_env."""
+    if job.worker:
+        return job.worker["collector"]
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [collector]
+    # Pages in the nav lend their titles to every page's navigation, so each worker reads
+    # them first; their records go with the page to the worker that builds it.
+    nav_records = {}
+    for page in job.nav.pages:
+        if page.file.inclusion.is_included():
+            collector.records = []
+            _MKDOCS_STEPS["_populate_page"](page, job.config, job.files)
+            nav_records[id(page)] = collector.records
+    # As MkDocs' build does: a theme environment, then the plugins' on_env.
+    env = job.config.plugins.on_env(job.config.theme.get_env(), config=job.config, files=job.files)
+    job.worker.update(collector=collector, read=set(nav_records), nav_records=nav_records, env=env,
+                      doc_files=job.files.documentation_pages(inclusion=InclusionLevel.is_included))
+    return collector
+
+
+def _result_of(page: Page, entries: list[dict], records: list[logging.LogRecord]) -> PageResult:
+    links = page.links_to_anchors
+    return PageResult(
+        meta=page.meta,
+        title_from_render=page._title_from_render,
+        present_anchor_ids=page.present_anchor_ids,
+        links_to_anchors=None if links is None else {file.src_uri: anchors for file, anchors in links.items()},
+        search_entries=list(entries),
+        records=records,
+    )
+
+
+class _Collector(logging.Handler):
+    """Keeps a worker's log records, made safe to send to the main process."""
+
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg = record.getMessage()
+        record.args = None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+# --- back in the main process -----------------------------------------------------------
+
+def _log_again(records: list[logging.LogRecord]) -> None:
+    for record in records:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+def _apply(page: Page, result: PageResult, files) -> None:
+    """Give the main process's page what MkDocs reads after the build loop."""
+    page.meta = result.meta
+    page._title_from_render = result.title_from_render
+    # Not None: Page.title then reads the front matter and the rendered title, as in the worker.
+    page.markdown = page.content = ""
+    page.present_anchor_ids = result.present_anchor_ids
+    if result.links_to_anchors is not None:
+        page.links_to_anchors = {files.get_file_from_path(uri): anchors
+                                 for uri, anchors in result.links_to_anchors.items()}
+
+
+def _populate_unless_built(page, config, files, dirty=False):
+    if id(page) not in _built_ahead:
+        _MKDOCS_STEPS["_populate_page"](page, config, files, dirty)
+
+
+def _build_unless_built(page, config, doc_files, nav, env, dirty=False, excluded=False):
+    if id(page) not in _built_ahead:
+        _MKDOCS_STEPS["_build_page"](page, config, doc_files, nav, env, dirty, excluded)

@@ -1,0 +1,120 @@
+"""`mkdocs build` with its pages built in worker processes (generator/mkdocs_pages.py).
+
+Real MkDocs in a process of its own each time: the test process may run threads (the
+browser tests'), and pages are built in workers only where no thread runs.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from generator import parallel
+from generator.synth import write_content
+from scratch import copy_project
+
+SITE_URL = "https://parallel.invalid/"
+WORKERS_LINE = re.compile(r"INFO\s+-\s+(\d+) pages built in (\d+) worker processes")
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _mkdocs_build(project, site, workers: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONPATH=str(ROOT), SITE_URL=SITE_URL,
+               GENERATOR_WORKERS=workers)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A scratch project with enough synthetic content for the pages to go to workers."""
+    where = tmp_path_factory.mktemp("parallel-pages")
+    content = where / "content"
+    write_content(content, 450, seed=11)
+    with open(content / "site.yaml", "a", encoding="utf-8") as site:
+        site.write(f'base_url: "{SITE_URL}"\n')
+    return copy_project(where / "project", content)
+
+
+@pytest.fixture(scope="module")
+def sites(project, tmp_path_factory):
+    """The project built by MkDocs alone, and with its pages shared between two workers."""
+    where = tmp_path_factory.mktemp("parallel-sites")
+    runs = {workers: _mkdocs_build(project, where / workers, workers) for workers in ("1", "2")}
+    for run in runs.values():
+        assert run.returncode == 0, run.stderr
+    return {workers: (where / workers, run.stderr) for workers, run in runs.items()}
+
+
+def test_pages_built_in_workers_are_byte_for_byte_those_of_mkdocs_alone(project, sites):
+    (alone, alone_log), (shared, shared_log) = sites["1"], sites["2"]
+    assert not WORKERS_LINE.search(alone_log)
+    built = WORKERS_LINE.search(shared_log)
+    assert built, shared_log
+    pages = len(list((project / "docs").rglob("*.md")))
+    assert int(built.group(1)) == pages >= parallel.MIN_ITEMS and built.group(2) == "2"
+
+    alone_files, shared_files = _files(alone), _files(shared)
+    assert sorted(shared_files) == sorted(alone_files)
+    assert [path for path in alone_files if shared_files[path] != alone_files[path]] == []
+    # The search index holds every page's entries, in the order MkDocs gives them.
+    assert len(shared_files["search/search_index.json"]) > 100 * pages
+
+
+# From the primary nav to the table of contents' sidebar.
+NAV = re.compile(r'<nav class="md-nav md-nav--primary".*?data-md-type="toc"', re.DOTALL)
+HREF = re.compile(r'href="([^"#]*)"')
+
+
+def test_the_nav_rendered_once_per_folder_links_where_each_page_s_own_would(sites):
+    # Pages outside the nav share one rendering of the nav per folder (NavOnce in
+    # mkdocs_hook.py); its relative links must lead, from every page, where the home
+    # page's nav leads. Every page is checked, in the nav and outside it.
+    site = sites["2"][0]
+
+    def nav_targets(page) -> list[str]:
+        address = "/" + page.parent.relative_to(site).as_posix() + "/"
+        nav = NAV.search(page.read_text(encoding="utf-8")).group(0)
+        return [href if "://" in href else posixpath.normpath(posixpath.join(address.replace("//", "/"), href))
+                for href in HREF.findall(nav)]
+
+    home = nav_targets(site / "index.html")
+    assert len(home) > 10
+    pages = [page for page in site.rglob("index.html") if page.parent != site]
+    assert {len(page.relative_to(site).parts) for page in pages} >= {2, 3}  # actors/, actors/x/
+    assert [page for page in pages if nav_targets(page) != home] == []
+
+
+def test_a_warning_on_a_page_built_in_a_worker_fails_the_strict_build_once(project, tmp_path):
+    # One link to a missing page (found while the page is read, in a worker) and one to a
+    # missing anchor of another page (checked in the main process once all pages are read).
+    actor = sorted((project / "docs" / "actors").glob("*.md"))[0].name
+    methodology = project / "docs" / "about" / "methodology.md"
+    original = methodology.read_text(encoding="utf-8")
+    methodology.write_text(original + f"\n[Lost](../nowhere.md) and [a part](../actors/{actor}#no-such-part)\n",
+                           encoding="utf-8")
+    try:
+        runs = {workers: _mkdocs_build(project, tmp_path / f"site-{workers}", workers) for workers in ("1", "2")}
+    finally:
+        methodology.write_text(original, encoding="utf-8")
+
+    assert WORKERS_LINE.search(runs["2"].stderr) and not WORKERS_LINE.search(runs["1"].stderr)
+    warnings = {}
+    for workers, run in runs.items():
+        assert run.returncode == 1
+        assert "Aborted with 2 warnings in strict mode!" in run.stdout + run.stderr
+        assert "Traceback" not in run.stderr
+        warnings[workers] = [line for line in run.stderr.splitlines() if line.startswith("WARNING")]
+        assert len(warnings[workers]) == 2, run.stderr
+        assert sum("nowhere.md" in line for line in warnings[workers]) == 1
+        assert sum("#no-such-part" in line for line in warnings[workers]) == 1
+    assert warnings["2"] == warnings["1"]
