@@ -23,6 +23,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import sys
 import time
 import urllib.request
@@ -47,20 +48,75 @@ class Measured:
     seconds: float
     cpu_seconds: float  # user + system time of the command: less swayed by other processes
     peak_bytes: int
+    tree_peak_bytes: int  # the most the command and its workers held together (0: not measured)
     stdout: str
     stderr: str
     returncode: int
 
 
 def run_measured(command: list[str], cwd: Path, timeout: float = 3600) -> Measured:
-    """Run a command; its wall time and its own peak resident memory (from wait4)."""
+    """Run a command; its wall time, its own peak resident memory (from wait4), and the
+    peak of the memory it and the worker processes it forks hold together."""
     started = time.perf_counter()
     with subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True) as process:
-        stdout, stderr = process.communicate(timeout=timeout)
+        sampler = TreeMemory(process.pid)
+        sampler.start()
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        finally:
+            sampler.stop()
         seconds = time.perf_counter() - started
     return Measured(seconds, _reported(stderr, "CPU_SECONDS"), int(_reported(stderr, "PEAK_RSS_BYTES")),
-                    stdout, stderr, process.returncode)
+                    sampler.peak_bytes, stdout, stderr, process.returncode)
+
+
+class TreeMemory(threading.Thread):
+    """Samples, every 0.2 s, the proportional set size (PSS) of a process and all its
+    descendants, and keeps the largest sum.
+
+    wait4's peak is per process; a build that forks workers holds more than its largest
+    process. PSS shares each page between the processes that map it, so the sum counts the
+    pages forked workers share with their parent once. Linux only (0 elsewhere).
+    """
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root, self.peak_bytes, self._done = root, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.2):
+            self.peak_bytes = max(self.peak_bytes, sum(map(_pss_bytes, _tree(self.root))))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(root: int) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The name, in parentheses, may hold spaces: the parent's pid follows the last ")".
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree, grew = {root}, True
+    while grew:
+        found = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= found
+        grew = bool(found)
+    return sorted(tree)
+
+
+def _pss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _reported(stderr: str, name: str) -> float:
@@ -141,6 +197,7 @@ def measure_generator(project: Path, repeat: int) -> dict:
         # CPU time of the build's own process, and of every process (the workers that
         # render the pages, and Python's start-up), for the CPU ms/entity figure.
         runs.append({**json.loads(result.stdout), "peak_bytes": result.peak_bytes,
+                     "tree_peak_bytes": result.tree_peak_bytes,
                      "all_processes_cpu_seconds": result.cpu_seconds})
     return min(runs, key=lambda run: sum(run["stages"].values()))
 
@@ -156,7 +213,7 @@ def measure_mkdocs(project: Path) -> dict:
             "cpu_seconds": result.cpu_seconds, "cpu_ms_per_page": 1000 * result.cpu_seconds / len(pages),
             "html_bytes_per_page": html_bytes / len(pages), "largest_page_bytes": max(p.stat().st_size for p in pages),
             "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
-            "peak_bytes": result.peak_bytes}
+            "peak_bytes": result.peak_bytes, "tree_peak_bytes": result.tree_peak_bytes}
 
 
 def edited_entity(project: Path) -> Path:
@@ -315,14 +372,23 @@ def _generator_text(run: dict, entities: int) -> str:
     return (f"{total:.2f} s = {1000 * total / entities:.3f} ms/entity ({stages}; "
             f"CPU {1000 * run['all_processes_cpu_seconds'] / entities:.3f} ms/entity in all processes, "
             f"start-up included); {run['pages']} pages; "
-            f"peak {run['peak_bytes'] / 2**20:.0f} MiB")
+            f"peak {_peak_text(run)}")
+
+
+def _peak_text(run: dict) -> str:
+    return (f"{run['peak_bytes'] / 2**20:.0f} MiB in one process, "
+            f"{run['tree_peak_bytes'] / 2**20:.0f} MiB with its workers (PSS)")
+
+
+def _peak_bytes(run: dict) -> int:
+    return max(run["peak_bytes"], run["tree_peak_bytes"])
 
 
 def _mkdocs_text(run: dict) -> str:
     return (f"{run['seconds']:.1f} s, {run['pages']} pages, {run['ms_per_page']:.2f} ms/page "
             f"(CPU {run['cpu_ms_per_page']:.2f}), "
             f"{run['html_bytes_per_page'] / 1024:.1f} KiB HTML/page (largest {run['largest_page_bytes'] / 1024:.0f} KiB), "
-            f"search index {run['search_index_bytes'] / 2**20:.1f} MiB, peak {run['peak_bytes'] / 2**20:.0f} MiB")
+            f"search index {run['search_index_bytes'] / 2**20:.1f} MiB, peak {_peak_text(run)}")
 
 
 def _edit_text(cold: dict, warm: dict) -> str:
@@ -339,7 +405,7 @@ def summary(reports: list[SizeReport]) -> None:
         total = sum(r.generator["stages"].values())
         print(f"{r.entities:>8} | {1000 * total / r.entities:>19.3f} | {r.mkdocs['ms_per_page']:>13.2f} | "
               f"{r.mkdocs['html_bytes_per_page'] / 1024:>13.1f} | {r.mkdocs['search_index_bytes'] / 2**20:>10.1f} | "
-              f"{max(r.mkdocs['peak_bytes'], r.generator['peak_bytes']) / 2**20:>8.0f} | "
+              f"{max(_peak_bytes(r.mkdocs), _peak_bytes(r.generator)) / 2**20:>8.0f} | "
               f"{len(r.cold_edit['written'])}, {r.cold_edit['seconds']:.2f}, {r.warm_edit['seconds']:.3f}")
     if len(reports) > 1:
         first, last = reports[0], reports[-1]

@@ -26,6 +26,8 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
     markdown_pages = [p for p in report["generator"]["written"] if p.endswith(".md")]
     assert report["mkdocs"]["pages"] > len(markdown_pages)  # plus the hand-written pages
     assert report["mkdocs"]["search_index_bytes"] > 0 and report["mkdocs"]["peak_bytes"] > 0
+    # The memory of the build and any workers, sampled from /proc while mkdocs runs (> 1 s).
+    assert report["mkdocs"]["tree_peak_bytes"] > 10 * 2**20
     edited = f"actors/{report['cold_edit']['entity']}.md"
     # A summary is shown on its own page only (and in the open data), fresh process or cached.
     assert report["cold_edit"]["written"] == [edited, "data/actors.csv", "data/site.json"]
