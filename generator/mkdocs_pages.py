@@ -179,11 +179,17 @@ def _worker_setup(job: _Job) -> "_Collector":
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.handlers = [collector]
-    # Pages in the nav lend their titles to every page's navigation, so each worker reads
-    # them first; their records go with the page to the worker that builds it.
+    # Every page's navigation shows the nav's pages: their titles and their front matter
+    # (Material's icons and status). So each worker reads those pages first, and converts
+    # one only if its title must come from its first heading: not given in the nav (that
+    # title is set on the page object) nor in the front matter. A nav page's records go
+    # with it to the worker that builds it.
     nav_records = {}
     for page in job.nav.pages:
         if page.file.inclusion.is_included():
+            page.read_source(job.config)
+            if "title" in vars(page) or "title" in page.meta:
+                continue
             collector.records = []
             _MKDOCS_STEPS["_populate_page"](page, job.config, job.files)
             nav_records[id(page)] = collector.records
