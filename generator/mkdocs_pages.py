@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -75,6 +76,7 @@ class _Job:
     nav: object
     pages: list[Page]
     search: object | None
+    main_pid: int
     worker: dict = field(default_factory=dict)  # per worker process, filled in the worker
 
 
@@ -103,7 +105,7 @@ def build_ahead(config, files, nav) -> None:
     if parallel.worker_count() < 2 or len(pages) < parallel.MIN_ITEMS or not parallel.can_fork():
         return
     global _job
-    _job = _Job(config, files, nav, pages, _search_plugin(config))
+    _job = _Job(config, files, nav, pages, _search_plugin(config), os.getpid())
     started = time.perf_counter()
     try:
         results, _ = parallel.map_in_chunks(_build_chunk, list(range(len(pages))),
@@ -145,15 +147,19 @@ def _documentation_pages(config, files) -> list[Page]:
 
 
 def _search_plugin(config):
+    """Material's search plugin, if it is on (a plugin turned off has no index)."""
     return next((plugin for plugin in config.plugins.values()
-                 if SearchPlugin is not None and isinstance(plugin, SearchPlugin)), None)
+                 if SearchPlugin is not None and isinstance(plugin, SearchPlugin) and plugin.config.enabled), None)
 
 
 # --- in the workers ---------------------------------------------------------------------
 
 def _build_chunk(positions: list[int]) -> list[PageResult | Failure]:
     job = _job
-    collector = _worker_setup(job)
+    try:
+        collector = _worker_setup(job)
+    except Exception as error:  # noqa: BLE001 - raised again in the main process
+        return [Failure([], error)]
     results: list[PageResult | Failure] = []
     for position in positions:
         page = job.pages[position]
@@ -182,6 +188,9 @@ def _worker_setup(job: _Job) -> "_Collector":
     """Once per worker: collect the log records, read the nav's pages, run on_env."""
     if job.worker:
         return job.worker["collector"]
+    # The worker takes over the "mkdocs" logger: never in the main process, whose log is the build's.
+    if os.getpid() == job.main_pid:
+        raise RuntimeError("MkDocs page steps must run in a forked worker, not in the main process")
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.handlers = [collector]
