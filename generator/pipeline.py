@@ -16,7 +16,7 @@ from .problems import WARNING, ContentError, Problem, errors_in
 from .render import page_renderer
 from .schema import schema_pages
 from .validate import validate
-from .write import WriteReport, check_ownership, record_generated, write_changed, write_pages
+from .write import WriteReport, check_ownership, claim, record_generated, write_changed, write_pages
 
 
 @dataclass
@@ -92,6 +92,7 @@ def _render_and_write(graph: SiteGraph, docs_dir: Path, timings: Timings) -> Wri
     in_the_way = check_ownership(docs_dir, paths)
     if in_the_way:
         raise ContentError(in_the_way)
+    claim(docs_dir, paths)
 
     def render_and_write(chunk: list) -> list[str]:
         return write_changed(docs_dir, {path: text for (path, _), text in zip(chunk, render_chunk(chunk))})

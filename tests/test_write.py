@@ -62,3 +62,47 @@ def test_a_hand_written_file_in_the_way_is_refused(project):
     ]
     assert (project.docs / "topics" / "river-dispute.md").read_text() == "# Mine\n"
     assert not (project.docs / "index.md").exists()
+
+
+def test_a_build_stopped_half_way_does_not_block_the_next(project, monkeypatch, tmp_path):
+    # Pages are claimed in the manifest before they are written: the pages a stopped
+    # build left (whole or not) are rewritten by the next build, not taken for hand-written files.
+    from generator import write
+
+    create = write._create
+    created = []
+
+    def stop_after_three(path, data):
+        if len(created) == 3:
+            create(path, data[: len(data) // 2])  # half a page, then the build stops
+            raise KeyboardInterrupt
+        created.append(path)
+        create(path, data)
+
+    monkeypatch.setattr(write, "_create", stop_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        build(project.content, project.docs)
+    monkeypatch.setattr(write, "_create", create)
+
+    report = build(project.content, project.docs).report
+    assert report.unchanged == 3 and str(created[0].relative_to(project.docs)) not in report.written
+    build(project.content, tmp_path / "clean")
+    assert _generated(project.docs) == _generated(tmp_path / "clean")
+
+
+def _generated(docs):
+    """The generated files (those in the manifest, and the manifest) and their bytes."""
+    from generator.write import MANIFEST, read_manifest
+
+    return {path: (docs / path).read_bytes() for path in sorted(read_manifest(docs) | {MANIFEST})}
+
+
+def test_a_page_is_replaced_whole_and_a_new_page_created_in_place(tmp_path):
+    from generator.write import write_changed
+
+    docs = tmp_path / "docs"
+    assert write_changed(docs, {"a/b.md": "one"}) == ["a/b.md"]
+    assert write_changed(docs, {"a/b.md": "two"}) == ["a/b.md"]
+    assert write_changed(docs, {"a/b.md": "two"}) == []
+    assert (docs / "a" / "b.md").read_text() == "two"
+    assert sorted(p.name for p in (docs / "a").iterdir()) == ["b.md"]  # no temporary file left
