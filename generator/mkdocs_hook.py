@@ -23,7 +23,6 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
 from generator import mkdocs_pages  # noqa: E402
-
 from generator.incremental import Rebuilder  # noqa: E402
 from generator.pipeline import build  # noqa: E402
 from generator.problems import ContentError, errors_in  # noqa: E402

@@ -105,7 +105,8 @@ def build_ahead(config, files, nav) -> None:
     if parallel.worker_count() < 2 or len(pages) < parallel.MIN_ITEMS or not parallel.can_fork():
         return
     global _job
-    _job = _Job(config, files, nav, pages, _search_plugin(config), os.getpid())
+    search = _search_plugin(config)
+    _job = _Job(config, files, nav, pages, search, os.getpid())
     started = time.perf_counter()
     try:
         results, _ = parallel.map_in_chunks(_build_chunk, list(range(len(pages))),
@@ -119,7 +120,6 @@ def build_ahead(config, files, nav) -> None:
             raise result.error
     for page, result in zip(pages, results, strict=True):
         _apply(page, result, files)
-    search = _search_plugin(config)
     if search is not None:
         search.search_index.entries.extend(entry for result in results for entry in result.search_entries)
     _built_ahead.update(id(page) for page in pages)
