@@ -50,7 +50,7 @@ def _check_text(value: str) -> str:
     if _HTML.search(value):
         raise _fail("html", "raw HTML is not allowed — write Markdown instead, or escape '<' as '&lt;'")
     # Both kinds of link address follow "](" or "]:"; most texts have neither, and the
-    # search for them was a third of validating the content.
+    # search for them was a sixth of validating the content.
     has_link = "](" in value or "]:" in value
     if has_link and any(_is_script_link(match.group(1) or match.group(2) or "")
                         for match in _LINK_DESTINATION.finditer(value)):
