@@ -173,14 +173,23 @@ def load_file(path: Path | str, kind: str, display_path: str) -> Document | list
     return parse_document(raw, kind, path.stem if kind != "site" else "site", display_path)
 
 
+def not_utf8(raw: bytes, display_path: str) -> Problem | None:
+    """The problem with a file that is not UTF-8 text, located at its first bad byte."""
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return Problem(display_path, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
+                       "save the file with UTF-8 encoding")
+    return None
+
+
 def parse_document(raw: bytes, kind: str, doc_id: str, display_path: str) -> Document | list[Problem]:
     """Parse the bytes of one content file (pure: no disk access)."""
     try:
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return [Problem(display_path, line, f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})",
-                        "save the file with UTF-8 encoding")]
+    except UnicodeDecodeError:
+        return [not_utf8(raw, display_path)]
     if text.startswith("\ufeff"):
         text = text[1:]
     try:

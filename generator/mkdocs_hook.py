@@ -24,6 +24,7 @@ from mkdocs.plugins import event_priority  # noqa: E402
 
 from generator import mkdocs_pages  # noqa: E402
 from generator.incremental import Rebuilder  # noqa: E402
+from generator.load import not_utf8  # noqa: E402
 from generator.pipeline import build  # noqa: E402
 from generator.problems import ContentError, errors_in  # noqa: E402
 from generator.write import MANIFEST, read_manifest  # noqa: E402
@@ -43,6 +44,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_pre_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
     _state["generated"] = read_manifest(Path(config.docs_dir))
+    _refuse_unreadable_pages(project, Path(config.docs_dir))
     try:
         result = build(project / "content", Path(config.docs_dir), config.site_url, rebuilder=_state["rebuilder"])
     except ContentError as error:
@@ -61,6 +63,26 @@ def on_pre_build(config) -> None:
         log.warning(str(warning))
     report = result.report
     log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
+
+
+def _refuse_unreadable_pages(project: Path, docs: Path) -> None:
+    """Stop, before MkDocs cleans site/, if a hand-written page is not UTF-8 text.
+
+    MkDocs would stop at that page with a Python traceback, after emptying site/. During
+    `mkdocs serve` the problem is only logged (raising would hang the server).
+    """
+    shown = docs.relative_to(project).as_posix() if docs.is_relative_to(project) else str(docs)
+    problems = []
+    for page in sorted(docs.rglob("*.md")):
+        relative = page.relative_to(docs).as_posix()
+        if relative not in _state["generated"]:
+            problem = not_utf8(page.read_bytes(), f"{shown}/{relative}")
+            if problem:
+                problems.append(problem)
+    for problem in problems:
+        log.error(str(problem))
+    if problems and not _state["serving"]:
+        raise PluginError(f"{len(problems)} page(s) in {shown}/ cannot be read: nothing was built, site/ is unchanged")
 
 
 def on_files(files, config):

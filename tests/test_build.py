@@ -75,6 +75,20 @@ def test_a_failed_build_keeps_the_last_good_site_and_pages(project):
     assert {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()} == docs_before
 
 
+def test_a_hand_written_page_that_is_not_utf8_is_refused_before_the_site_is_touched(project):
+    # MkDocs itself would stop at such a page with a traceback, after emptying site/.
+    assert project.mkdocs_build().returncode == 0
+    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
+    (project.docs / "about" / "notes.md").write_bytes("# Notes\n\nSaved as Latin-1: café\n".encode("latin-1"))
+    result = project.mkdocs_build()
+    assert result.returncode == 1
+    assert "docs/about/notes.md:3: the file is not UTF-8 text (byte 0xe9) — save the file with UTF-8 encoding" \
+        in result.stderr
+    assert "1 page(s) in docs/ cannot be read: nothing was built, site/ is unchanged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
+
+
 def test_generated_pages_are_ignored_by_git():
     gitignore = (ROOT / ".gitignore").read_text()
     for folder in ("/docs/actors/", "/docs/topics/", "/docs/positions/", "/docs/events/", "/docs/sources/", "/site/"):

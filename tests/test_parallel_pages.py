@@ -128,3 +128,22 @@ def test_a_warning_on_a_page_built_in_a_worker_fails_the_strict_build_once(proje
         assert sum("nowhere.md" in line for line in warnings[workers]) == 1
         assert sum("#no-such-part" in line for line in warnings[workers]) == 1
     assert warnings["2"] == warnings["1"]
+
+
+def test_a_page_step_that_fails_in_a_worker_stops_the_build_as_it_does_without_workers(project, tmp_path):
+    # A page naming a theme template that does not exist: MkDocs logs the error and raises.
+    # In a worker, the error is logged, and raised, in the main process, the same way.
+    failing = project / "docs" / "about" / "failing.md"
+    failing.write_text("---\ntemplate: no-such-template.html\n---\n\n# Failing\n", encoding="utf-8")
+    try:
+        runs = {workers: _mkdocs_build(project, tmp_path / f"site-{workers}", workers) for workers in ("1", "2")}
+    finally:
+        failing.unlink()
+    errors = {}
+    for workers, run in runs.items():
+        assert run.returncode != 0
+        errors[workers] = [line for line in run.stderr.splitlines() if line.startswith("ERROR")]
+        assert any("Error building page 'about/failing.md'" in line for line in errors[workers]), run.stderr
+    assert errors["2"] == errors["1"]
+    assert runs["2"].stderr.splitlines()[-1] == runs["1"].stderr.splitlines()[-1]  # the same exception
+    assert WORKERS_LINE.search(runs["2"].stderr) is None  # stopped before it could report
