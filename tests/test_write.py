@@ -106,3 +106,19 @@ def test_a_page_is_replaced_whole_and_a_new_page_created_in_place(tmp_path):
     assert write_changed(docs, {"a/b.md": "two"}) == []
     assert (docs / "a" / "b.md").read_text() == "two"
     assert sorted(p.name for p in (docs / "a").iterdir()) == ["b.md"]  # no temporary file left
+
+
+def test_the_garbage_collector_is_off_during_a_build_and_back_on_after_it(project, monkeypatch):
+    import gc
+
+    from generator import pipeline
+
+    seen = []
+    check = pipeline.check
+    monkeypatch.setattr(pipeline, "check", lambda *args: seen.append(gc.isenabled()) or check(*args))
+    build(project.content, project.docs)
+    assert seen == [False] and gc.isenabled()
+    (project.content / "events" / "first-call.yaml").write_text("title: [broken\n")
+    with pytest.raises(ContentError):
+        build(project.content, project.docs)
+    assert seen == [False, False] and gc.isenabled()  # a failed build too
