@@ -147,3 +147,23 @@ def test_a_page_step_that_fails_in_a_worker_stops_the_build_as_it_does_without_w
     assert errors["2"] == errors["1"]
     assert runs["2"].stderr.splitlines()[-1] == runs["1"].stderr.splitlines()[-1]  # the same exception
     assert WORKERS_LINE.search(runs["2"].stderr) is None  # stopped before it could report
+
+
+def test_pages_go_to_workers_only_in_a_build_whose_plugins_are_known():
+    from material.plugins.search.plugin import SearchPlugin
+
+    from generator.mkdocs_pages import can_build_ahead
+
+    class Config:
+        def __init__(self, **plugins):
+            self.plugins = plugins
+
+    known = Config(**{"material/search": SearchPlugin(), "generator/mkdocs_hook.py": object()})
+    hook = {"generator/mkdocs_hook.py"}
+    assert can_build_ahead(known, "build", False, hook)
+    assert can_build_ahead(known, "gh-deploy", False, hook)
+    assert not can_build_ahead(known, "serve", False, hook)  # threads, and pages rebuilt one by one
+    assert not can_build_ahead(known, "build", True, hook)  # --dirty
+    # A plugin we do not know may keep state per page: MkDocs builds the usual way.
+    assert not can_build_ahead(Config(**{"material/search": SearchPlugin(), "tags": object()}), "build", False, hook)
+    assert not can_build_ahead(known, "build", False, set())  # another project's hook
