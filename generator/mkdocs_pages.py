@@ -102,7 +102,7 @@ def build_ahead(config, files, nav) -> None:
     Called from on_nav. Raises what a page step raised, after logging its records.
     """
     pages = _documentation_pages(config, files)
-    if parallel.worker_count() < 2 or len(pages) < parallel.MIN_ITEMS or not parallel.can_fork():
+    if not parallel.will_fork(len(pages)):
         return
     global _job
     search = _search_plugin(config)

@@ -54,6 +54,12 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+def will_fork(item_count: int, workers: int | None = None) -> bool:
+    """Whether map_in_chunks would share this many items between worker processes."""
+    workers = worker_count() if workers is None else workers
+    return workers >= 2 and item_count >= MIN_ITEMS and can_fork()
+
+
 def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item],
                   workers: int | None = None, while_waiting: Callable[[], object] | None = None,
                   chunks_per_worker: int = CHUNKS_PER_WORKER) -> tuple[list[Result], object]:
@@ -63,7 +69,7 @@ def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Seq
     items, when there are no workers); its return value is returned beside the results.
     """
     workers = worker_count() if workers is None else workers
-    if workers < 2 or len(items) < MIN_ITEMS or not can_fork():
+    if not will_fork(len(items), workers):
         results = function(items)
         return results, while_waiting() if while_waiting else None
     global _task, pools_started
