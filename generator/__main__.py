@@ -86,6 +86,9 @@ def _build(args) -> int:
         return 1
     _print_problems(result.warnings)
     report = result.report
+    if result.up_to_date:
+        print(f"{result.pages} pages: up to date (content/ and the generator unchanged since the last build)")
+        return 0
     print(f"{result.pages} pages: {len(report.written)} written, {len(report.removed)} removed, "
           f"{report.unchanged} unchanged")
     return 0

@@ -63,7 +63,10 @@ def on_pre_build(config) -> None:
     for warning in result.warnings:
         log.warning(str(warning))
     report = result.report
-    log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
+    if result.up_to_date:
+        log.info(f"generator: {result.pages} pages, up to date (content/ and the generator unchanged)")
+    else:
+        log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
 
 
 def _refuse_unreadable_pages(project: Path, docs: Path) -> None:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import parallel
+from . import parallel, uptodate
 from .export import export_paths, exports
 from .incremental import Rebuilder
 from .link import SiteGraph, link
@@ -39,6 +39,7 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     timings: Timings
     pages: int
+    up_to_date: bool = False  # nothing read or written: the last full build's output stands
 
 
 def check(content_dir: Path, timings: Timings | None = None, rebuilder: Rebuilder | None = None
@@ -66,9 +67,18 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
     gives no base_url: feeds and structured data need absolute addresses.
 
     With a rebuilder (kept across builds by a long-running process), unchanged files are not
-    parsed again and only the pages whose inputs changed are rendered again.
+    parsed again and only the pages whose inputs changed are rendered again. Without one, a
+    build whose inputs and outputs are those the last full build recorded does nothing
+    (uptodate.py).
     """
+    started = time.perf_counter()
     timings = Timings()
+    read = uptodate.inputs(content_dir, site_url) if rebuilder is None else None
+    last = uptodate.unchanged(docs_dir, read)
+    if last is not None:
+        pages, warnings = last
+        timings.stages["up to date"] = time.perf_counter() - started
+        return BuildResult(WriteReport((), (), pages), warnings, timings, pages, up_to_date=True)
     with _collector_paused():
         graph, problems = check(content_dir, timings, rebuilder)
         if graph is None:
@@ -79,7 +89,10 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
             report = _render_and_write(graph, docs_dir, timings)
         else:
             report = _rebuild(graph, docs_dir, rebuilder, timings)
-    return BuildResult(report, tuple(problems), timings, report.unchanged + len(report.written))
+    result = BuildResult(report, tuple(problems), timings, report.unchanged + len(report.written))
+    if rebuilder is None:
+        uptodate.record(docs_dir, read, result.pages, result.warnings)
+    return result
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from typing import Iterable, Mapping
 from .problems import Problem
 
 MANIFEST = ".generated.json"
+STAMP = ".generated-stamp.json"  # what the last full build read and wrote (uptodate.py)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,18 @@ def record_generated(docs_dir: Path, paths: Iterable[str]) -> tuple[str, ...]:
     if not _same_bytes(docs_dir / MANIFEST, manifest):
         _replace(docs_dir / MANIFEST, manifest)
     return tuple(removed)
+
+
+def stamp_text(docs_dir: Path) -> str:
+    return (docs_dir / STAMP).read_text(encoding="utf-8")
+
+
+def record_stamp(docs_dir: Path, stamp: dict | None) -> None:
+    """Write the record of a full build (uptodate.py), or remove it when there is none."""
+    if stamp is None:
+        (docs_dir / STAMP).unlink(missing_ok=True)
+    else:
+        _replace(docs_dir / STAMP, json.dumps(stamp, separators=(",", ":")).encode("utf-8"))
 
 
 def _manifest_bytes(paths: Iterable[str]) -> bytes:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED_MANIFEST = ".generated.json"
+# The writer's record of the last full build (generator/write.py STAMP): generated too.
+GENERATED_STAMP = ".generated-stamp.json"
 
 
 def copy_project(where: Path, content: Path | None) -> Path:
@@ -31,7 +33,7 @@ def _copy_hand_written_docs(target: Path) -> None:
     generated = set(json.loads(manifest.read_text())) if manifest.exists() else set()
     for path in sorted(docs.rglob("*")):
         relative = path.relative_to(docs).as_posix()
-        if path.is_file() and relative != GENERATED_MANIFEST and relative not in generated:
+        if path.is_file() and relative not in (GENERATED_MANIFEST, GENERATED_STAMP) and relative not in generated:
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target / relative)
 

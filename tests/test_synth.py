@@ -17,6 +17,7 @@ from generator.incremental import Rebuilder
 from generator.pipeline import build, check, data_files
 from generator.render import render
 from generator.synth import MARKER, write_content
+from generator.write import STAMP
 
 parse = load.parse_document
 
@@ -24,7 +25,9 @@ from conftest import make_project, FIXTURE_CONTENT, ROOT
 
 
 def _files(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Every file the generator writes, without its record of the build (which names times)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != STAMP}
 
 
 def _age(folder, seconds: float = 60) -> None:
