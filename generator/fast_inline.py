@@ -68,6 +68,7 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):
         # The patterns cannot change during one conversion: listed once, not looked up per try.
         self._patterns = list(self.inlinePatterns)
         self._needed = [needed_strings(pattern) for pattern in self._patterns]
+        self._strings = tuple({string for strings in self._needed if strings for string in strings})
         return super().run(tree, ancestors)
 
     # Python-Markdown's private method (name-mangled) of the same name, with one test added;
@@ -76,14 +77,19 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):
         if isinstance(data, util.AtomicString):
             return data
         patterns, needed, apply = self._patterns, self._needed, self._InlineProcessor__applyPattern
-        startIndex = 0
+        startIndex, present = 0, None
         while patternIndex < len(patterns):
             strings = needed[patternIndex]
-            if strings is not None and not any(string in data for string in strings):
-                patternIndex, startIndex = patternIndex + 1, 0
-                continue
+            if strings is not None:
+                if present is None:  # which of the strings the text holds, until a match changes it
+                    present = {string for string in self._strings if string in data}
+                if present.isdisjoint(strings):
+                    patternIndex, startIndex = patternIndex + 1, 0
+                    continue
             data, matched, startIndex = apply(patterns[patternIndex], data, patternIndex, startIndex)
-            if not matched:
+            if matched:
+                present = None
+            else:
                 patternIndex += 1
         return data
 
