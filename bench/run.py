@@ -221,6 +221,7 @@ def measure_mkdocs(project: Path, repeat: int = 1) -> dict:
         _check(result, "mkdocs build")
         runs.append(result)
     # Content and pages as the last build left them: the hook finds the pages up to date.
+    set_aside(project / "site", project.parent)
     unchanged = run_measured(_mkdocs_build(), project)
     _check(unchanged, "mkdocs build with nothing changed")
     result = min(runs, key=lambda run: run.seconds)

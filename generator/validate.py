@@ -258,20 +258,27 @@ def _matches(path: tuple, pattern: tuple) -> bool:
     return len(path) == len(pattern) and all(p == "*" or p == q for p, q in zip(pattern, path))
 
 
-def _walk_raw(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
+def _leaves(value: Any, path: tuple = (), found: list | None = None) -> list[tuple[tuple, Any]]:
+    """(path, value) of every scalar in the data, in order.
+
+    Appended to one list: nested generators (yield from) cost a call per level for every
+    value, and this walk runs over every file of every build.
+    """
+    found = [] if found is None else found
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk_raw(item, path + (key,))
+            _leaves(item, path + (key,), found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk_raw(item, path + (index,))
+            _leaves(item, path + (index,), found)
     else:
-        yield path, value
+        found.append((path, value))
+    return found
 
 
 def reference_problems(document: Document, kinds: dict[str, str]) -> list[Problem]:
     """Ids in reference fields and [[id]] links in text that name no entity of the right kind."""
-    leaves = list(_walk_raw(document.data))
+    leaves = _leaves(document.data)
     return [*_check_references(document, kinds, leaves), *_check_wikilinks(document, kinds, leaves)]
 
 
