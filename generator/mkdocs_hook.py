@@ -23,7 +23,7 @@ import jinja2  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from generator import mkdocs_pages  # noqa: E402
+from generator import mkdocs_pages, theme_once  # noqa: E402
 from generator.fast_inline import FastInlineExtension  # noqa: E402
 from generator.incremental import Rebuilder  # noqa: E402
 from generator.load import not_utf8  # noqa: E402
@@ -160,30 +160,10 @@ def on_env(env, config, files):
     # rebuild compiled Material's templates again; a changed template has a new checksum.
     if _state["serving"]:
         env.bytecode_cache = _template_code
-    env.globals["nav_once"] = NavOnce()
+    if theme_once.enabled():
+        env.globals.update(nav_once=theme_once.NavOnce(), folder_once=theme_once.FolderOnce(),
+                           header_once=theme_once.HeaderOnce())
     return env
-
-
-class NavOnce:
-    """`{% call nav_once(page, nav) %}…{% endcall %}`: the sidebar nav, once per folder.
-
-    The nav's links are relative to the page, and only a page in the nav (or under one)
-    is marked in it; so every page outside the nav in one folder has the same nav. Those
-    are the entity pages, thousands of them, and Material's nav was a tenth of a build.
-    A new environment, so a new NavOnce, comes with every build.
-    """
-
-    def __init__(self):
-        self.html_by_folder: dict[tuple[bool, str], str] = {}
-
-    def __call__(self, page, nav, caller) -> str:
-        if page is None or page.parent is not None or page in nav.pages:
-            return caller()
-        # Links are relative to the page's folder: "a/b/" is read from "a/b/", "a/b.html" from "a/".
-        folder = (page.url.endswith("/"), posixpath.dirname(page.url.rstrip("/")))
-        if folder not in self.html_by_folder:
-            self.html_by_folder[folder] = caller()
-        return self.html_by_folder[folder]
 
 
 def on_serve(server, config, builder):

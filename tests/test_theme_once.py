@@ -1,0 +1,72 @@
+"""Parts of the theme rendered once per folder (generator/theme_once.py) change no byte of the site."""
+
+import os
+import subprocess
+import sys
+from types import SimpleNamespace
+
+from conftest import ROOT, _env
+from generator.theme_once import ELLIPSIS, TOPIC, HeaderOnce
+
+
+def _site_files(site):
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_the_site_is_the_same_with_every_part_rendered_for_every_page(real_site, tmp_path):
+    other = tmp_path / "site"
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(other)],
+                           cwd=real_site.root, env=dict(_env(), GENERATOR_THEME_ONCE="0"),
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    ours, materials = _site_files(real_site.site), _site_files(other)
+    assert len([path for path in ours if path.endswith(".html")]) > 150
+    assert [path for path in ours if ours[path] != materials.get(path)] == []
+    assert ours.keys() == materials.keys()
+
+
+def _page(url, title):
+    return SimpleNamespace(url=url, title=title, meta={})
+
+
+def _header(title, extra=""):
+    return f'<header><a href="../../">Site</a><div {TOPIC}\n  {ELLIPSIS}\n    {title}\n  </span>{extra}</div></header>'
+
+
+def test_each_page_of_a_folder_gets_its_own_title_in_one_rendering_of_the_header():
+    once, rendered = HeaderOnce(), []
+
+    def call(page):
+        def caller():
+            rendered.append(page.title)
+            return _header(page.title)
+        return once(page, caller)
+
+    pages = [_page(f"actors/{name}/", name.title()) for name in ("ada", "bea", "cy", "dee")]
+    assert [call(page) for page in pages] == [_header(page.title) for page in pages]
+    assert rendered == ["Ada", "Bea"]  # the first, and the second to check the first against
+    assert call(_page("topics/x/", "X")) == _header("X") and rendered[-1] == "X"  # another folder
+
+
+def test_a_header_that_differs_by_more_than_the_title_is_rendered_for_every_page():
+    once, rendered = HeaderOnce(), []
+
+    def call(page):
+        def caller():
+            rendered.append(page.title)
+            return _header(page.title, extra=page.url)  # the page's own address: not shareable
+        return once(page, caller)
+
+    pages = [_page(f"actors/{name}/", name.title()) for name in ("ada", "bea", "cy", "dee")]
+    assert [call(page) for page in pages] == [_header(page.title, page.url) for page in pages]
+    assert rendered == ["Ada", "Bea", "Cy", "Dee"]
+
+
+def test_a_header_without_the_title_where_material_puts_it_is_rendered_for_every_page():
+    once, rendered = HeaderOnce(), []
+    for name in ("ada", "bea", "cy"):
+        page = _page(f"actors/{name}/", name.title())
+        assert once(page, lambda: rendered.append(name) or "<header>no topic</header>") == "<header>no topic</header>"
+    assert rendered == ["ada", "bea", "cy"]
+    assert os.environ.get("GENERATOR_THEME_ONCE", "") != "0"  # the rest of the suite tests the shortcut
+    assert (ROOT / "overrides" / "main.html").read_text().count("header_once(page)") == 1
