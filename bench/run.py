@@ -125,6 +125,27 @@ def _reported(stderr: str, name: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
+CALIBRATION_TEXT = "\n\n".join(
+    f"## Part {n}\n\nSome *text* with a [link](page-{n}.md), `code`, <span>HTML</span> & more.\n\n"
+    f"| a | b |\n|---|---|\n| {n} | [x](y.md) |\n\n- one\n- two [^{n}]\n\n[^{n}]: A note." for n in range(40))
+
+
+def calibration_ms() -> float:
+    """How fast this machine is now: ms to convert a fixed text with plain Python-Markdown
+    (best of five). The same code's figures move with it from one run to the next, so a
+    run's figures are best compared with another's at a similar machine speed."""
+    import markdown
+
+    converter = markdown.Markdown(extensions=["tables", "footnotes", "toc"])
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(5):
+            converter.reset().convert(CALIBRATION_TEXT)
+        best = min(best, (time.process_time() - started) / 5)
+    return 1000 * best
+
+
 def peak_wrapped(command: list[str]) -> list[str]:
     """The command, run by a small wrapper that prints its peak memory on stderr.
 
@@ -454,14 +475,14 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     args.serve_sizes = {int(s) for s in args.serve_sizes.split(",") if s}
     sys.path.insert(0, str(ROOT))
-    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; Python {sys.version.split()[0]}",
-          flush=True)
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at start; Python {sys.version.split()[0]}; "
+          f"machine speed {calibration_ms():.1f} ms", flush=True)
     try:
         reports = [bench_size(size, args) for size in sizes]
     finally:
         empty_trash(args.work)
     summary(reports)
-    print(f"load average {os.getloadavg()[0]:.2f} at end")
+    print(f"load average {os.getloadavg()[0]:.2f} at end; machine speed {calibration_ms():.1f} ms")
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in reports], indent=1) + "\n", encoding="utf-8")
     return 0
