@@ -73,10 +73,11 @@ def outputs(docs_dir: Path) -> list:
 def _tree(folder: Path) -> list:
     """(path, size, mtime, inode) of every file and folder below folder, in a stable order.
 
-    Folders count too: adding, removing or renaming a file changes its folder's mtime.
+    Folders count too: adding, removing or renaming a file changes its folder's mtime. A
+    folder that is a link is followed, as the loader follows it.
     """
     entries = []
-    for parent, folders, files in os.walk(folder):
+    for parent, folders, files in os.walk(folder, followlinks=True):
         folders.sort()
         for name in sorted(files) + folders:
             path = os.path.join(parent, name)

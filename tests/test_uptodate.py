@@ -84,6 +84,21 @@ def test_a_change_to_the_content_or_to_a_generated_file_builds_in_full(project, 
     assert generated(project.docs) == generated(fresh)
 
 
+def test_a_change_inside_a_linked_content_folder_builds_in_full(project, tmp_path):
+    # content/glossary is a link to a folder elsewhere, as some editors keep shared terms.
+    shared = tmp_path / "shared-glossary"
+    shutil.move(project.content / "glossary", shared)
+    (project.content / "glossary").symlink_to(shared, target_is_directory=True)
+    _age(project.content)
+    _age(shared)
+    build(project.content, project.docs, URL)
+    term = shared / "truce.yaml"
+    term.write_text(term.read_text().replace("for a time", "for a while"))
+    _age(shared)
+    again = build(project.content, project.docs, URL)
+    assert not again.up_to_date and "glossary.md" in again.report.written
+
+
 def test_another_site_address_builds_in_full(project):
     _age(project.content)
     build(project.content, project.docs, URL)
