@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("--docs", type=Path, default=Path("docs"), help="docs folder (default: docs)")
     build_cmd.add_argument("--site-url", help="the site's public address (default: site_url of the mkdocs.yml "
                                               "beside the content folder, as `mkdocs build` sees it)")
+    build_cmd.add_argument("--full", action="store_true", help="read and render everything, even when content/ "
+                                                                "and the generator are unchanged since the last build")
     build_cmd.set_defaults(run=_build)
     synth = commands.add_parser("synth", help="write invented content of a chosen size (for the benchmark)")
     synth.add_argument("--entities", type=int, default=1000, help="about how many entities (default: 1000)")
@@ -79,7 +81,7 @@ def _build(args) -> int:
     # write different addresses into every page, and rewrite them all each time.
     address = args.site_url or site_url(args.content.resolve().parent / "mkdocs.yml")
     try:
-        result = build(args.content, args.docs, address)
+        result = build(args.content, args.docs, address, full=args.full)
     except ContentError as error:
         _print_problems(error.problems)
         print(f"{len(errors_in(error.problems))} error(s): nothing was written", file=sys.stderr)

@@ -60,7 +60,7 @@ def check(content_dir: Path, timings: Timings | None = None, rebuilder: Rebuilde
 
 
 def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
-          rebuilder: Rebuilder | None = None) -> BuildResult:
+          rebuilder: Rebuilder | None = None, full: bool = False) -> BuildResult:
     """Validate everything, then write the pages; raises ContentError before writing anything.
 
     site_url (MkDocs' site_url, from the hook) is the site's address when content/site.yaml
@@ -69,16 +69,17 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
     With a rebuilder (kept across builds by a long-running process), unchanged files are not
     parsed again and only the pages whose inputs changed are rendered again. Without one, a
     build whose inputs and outputs are those the last full build recorded does nothing
-    (uptodate.py).
+    (uptodate.py), unless full is set.
     """
     started = time.perf_counter()
     timings = Timings()
     read = uptodate.inputs(content_dir, site_url) if rebuilder is None else None
-    last = uptodate.unchanged(docs_dir, read)
+    last = None if full else uptodate.unchanged(docs_dir, read)
     if last is not None:
         pages, warnings = last
-        timings.stages["up to date"] = time.perf_counter() - started
+        timings.measure("up to date", started)
         return BuildResult(WriteReport((), (), pages), warnings, timings, pages, up_to_date=True)
+    timings.measure("load", started)  # looking at the files' dates is part of reading them
     with _collector_paused():
         graph, problems = check(content_dir, timings, rebuilder)
         if graph is None:
@@ -91,7 +92,9 @@ def build(content_dir: Path, docs_dir: Path, site_url: str | None = None,
             report = _rebuild(graph, docs_dir, rebuilder, timings)
     result = BuildResult(report, tuple(problems), timings, report.unchanged + len(report.written))
     if rebuilder is None:
+        started = time.perf_counter()
         uptodate.record(docs_dir, read, result.pages, result.warnings)
+        timings.measure("write", started)
     return result
 
 

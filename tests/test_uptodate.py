@@ -1,6 +1,7 @@
 """A full build whose inputs and outputs are those the last one recorded is skipped (uptodate.py)."""
 
 import os
+import re
 import shutil
 import time
 
@@ -41,6 +42,15 @@ def test_a_build_with_nothing_changed_reads_and_writes_nothing(project):
     assert second.warnings == first.warnings  # said again, as a full build would
     assert "load" not in second.timings.stages
     assert _files(project.docs) == before
+
+
+def test_the_command_line_says_so_and_builds_in_full_when_asked(project):
+    _age(project.content)
+    assert project.generator("build").returncode == 0
+    again = project.generator("build")
+    assert again.returncode == 0 and "up to date" in again.stdout
+    full = project.generator("build", "--full")
+    assert full.returncode == 0 and re.search(r"\d+ pages: 0 written, 0 removed, \d+ unchanged", full.stdout)
 
 
 def _edit_content(project):
