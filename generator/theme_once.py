@@ -24,26 +24,6 @@ def folder_of(page) -> tuple[bool, str]:
     return page.url.endswith("/"), posixpath.dirname(page.url.rstrip("/"))
 
 
-class NavOnce:
-    """`{% call nav_once(page, nav) %}…{% endcall %}`: the sidebar nav, once per folder.
-
-    Only a page in the nav (or under one) is marked in it, so every page outside the nav in
-    one folder has the same nav. Those are the entity pages, thousands of them, and
-    Material's nav was a tenth of a build.
-    """
-
-    def __init__(self):
-        self.html_by_folder: dict[tuple[bool, str], str] = {}
-
-    def __call__(self, page, nav, caller) -> str:
-        if page is None or page.parent is not None or page in nav.pages:
-            return caller()
-        folder = folder_of(page)
-        if folder not in self.html_by_folder:
-            self.html_by_folder[folder] = caller()
-        return self.html_by_folder[folder]
-
-
 class FolderOnce:
     """`{% call folder_once(page) %}…{% endcall %}`: a part that depends on the folder alone."""
 
@@ -57,6 +37,20 @@ class FolderOnce:
         if folder not in self.html_by_folder:
             self.html_by_folder[folder] = caller()
         return self.html_by_folder[folder]
+
+
+class NavOnce(FolderOnce):
+    """`{% call nav_once(page, nav) %}…{% endcall %}`: the sidebar nav, once per folder.
+
+    Only a page in the nav (or under one) is marked in it, so every page outside the nav in
+    one folder has the same nav. Those are the entity pages, thousands of them, and
+    Material's nav was a tenth of a build.
+    """
+
+    def __call__(self, page, nav, caller) -> str:
+        if page is None or page.parent is not None or page in nav.pages:
+            return caller()
+        return super().__call__(page, caller)
 
 
 TOPIC = 'data-md-component="header-topic">'
