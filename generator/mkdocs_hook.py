@@ -23,7 +23,7 @@ import jinja2  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
-from generator import mkdocs_pages, theme_once  # noqa: E402
+from generator import fast_search, mkdocs_pages, theme_once  # noqa: E402
 from generator.fast_inline import FastInlineExtension  # noqa: E402
 from generator.incremental import Rebuilder  # noqa: E402
 from generator.load import not_utf8  # noqa: E402
@@ -47,6 +47,11 @@ def on_config(config):
     # Same HTML from Python-Markdown, a quarter less time converting pages (fast_inline.py).
     if not any(isinstance(extension, FastInlineExtension) for extension in config.markdown_extensions):
         config.markdown_extensions.append(FastInlineExtension())
+    # The same search entries, each page divided into sections in a fifth of the time
+    # (fast_search.py). Material's search has made its index by now: hooks come after plugins.
+    search = config.plugins.get("material/search")
+    if search is not None and fast_search.enabled() and getattr(search.config, "enabled", False):
+        fast_search.install(search)
     return config
 
 

@@ -1,4 +1,8 @@
-"""Parts of the theme rendered once per folder (generator/theme_once.py) change no byte of the site."""
+"""Parts of the theme rendered once per folder (generator/theme_once.py) change no byte of the site.
+
+Neither does the faster search parser (generator/fast_search.py): the same build compares
+the search index too.
+"""
 
 import os
 import subprocess
@@ -16,13 +20,14 @@ def _site_files(site):
 def test_the_site_is_the_same_with_every_part_rendered_for_every_page(real_site, tmp_path):
     other = tmp_path / "site"
     built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(other)],
-                           cwd=real_site.root, env=dict(_env(), GENERATOR_THEME_ONCE="0"),
+                           cwd=real_site.root, env=dict(_env(), GENERATOR_THEME_ONCE="0", GENERATOR_FAST_SEARCH="0"),
                            capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     ours, materials = _site_files(real_site.site), _site_files(other)
     assert len([path for path in ours if path.endswith(".html")]) > 150
     assert [path for path in ours if ours[path] != materials.get(path)] == []
     assert ours.keys() == materials.keys()
+    assert "search/search_index.json" in ours
 
 
 def _page(url, title):
