@@ -8,30 +8,31 @@ parser is pure Python, and Material's handlers compare open elements through Pyt
 `sections` tokenizes with one regular expression and replays Material's handlers on plain
 tag strings. It reads only the HTML that Python-Markdown writes and that `html.parser`
 reads the same way: text, start tags whose attributes have double-quoted values or none,
-self-closing tags, end tags, and comments without "--" inside. Anything else in a page (a comment, a declaration,
-`<script>` or `<style>`, whose content `html.parser` reads as text, a stray `<`) sends the
-whole page to Material's own parser. The entries are the same (tested on every page of
+self-closing tags, end tags, and comments without "--" inside. Anything else in a page
+(another comment, a declaration, `<script>` or `<style>`, whose content `html.parser`
+reads as text, a stray `<`) sends the whole page to Material's own parser. The entries are the same (tested on every page of
 both sites and on generated HTML). This replaces the index of Material's plugin only when
-the code it imitates is byte for byte the code this was written against (`KNOWN_CODE`);
+the plugin's file is byte for byte the one this was written against (`KNOWN_CODE`);
 any other release of Material indexes pages its own way, as does GENERATOR_FAST_SEARCH=0.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import re
 from html import escape, unescape
+from pathlib import Path
 
 try:
     from material.plugins.search import plugin as material_search
 except ImportError:  # another theme: nothing to speed up
     material_search = None
 
-# Digest of the Material code that `sections` imitates (mkdocs-material 9.8.2).
-KNOWN_CODE = "d8226f16794bcdffe01238c13bd4d523571b6315840fe6d104fecdbff60222d1"
+# Digest of the search plugin's file of mkdocs-material 9.8.2, whose parser `sections` imitates.
+KNOWN_CODE = "cc8a3ac0a8862662d11e87fefcdaa4a42d9ebd70a7943fa921c1c80e2661730b"
 
+# White space is ASCII's in tags: html.parser ends a tag's name at no other.
 _TOKEN = re.compile(r"""
     ([^<]+)                                            # 1: text
   | <([a-zA-Z][a-zA-Z0-9]*)                            # 2: start tag
@@ -41,9 +42,7 @@ _TOKEN = re.compile(r"""
   | <!--(?![->])(?:[^-]|-(?!-))*-->                    # a comment no release reads otherwise
   | (<)                                                # 6: anything else
 """, re.VERBOSE)
-# White space is ASCII's here: html.parser ends a tag's name at no other.
 _ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
-_TEXT, _END, _OTHER = 1, 5, 6
 # html.parser reads these elements' content as raw text, up to their end tag.
 _RAW_TEXT = frozenset({"script", "style"})
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
@@ -54,12 +53,8 @@ def enabled() -> bool:
 
 
 def material_code() -> str:
-    """Digest of the parts of Material's search plugin that `sections` must agree with."""
-    parts = [material_search.Parser, material_search.Element, material_search.Section,
-             material_search.SearchIndex.add_entry_from_context]
-    source = "".join(inspect.getsource(part) for part in parts)
-    source += repr(sorted(material_search.void))
-    return hashlib.sha256(source.encode()).hexdigest()
+    """Digest of Material's search plugin, whose parser `sections` must agree with."""
+    return hashlib.sha256(Path(material_search.__file__).read_bytes()).hexdigest()
 
 
 def install(plugin) -> bool:
@@ -84,67 +79,74 @@ def _attributes(source: str) -> dict:
 
 def sections(html: str) -> list | None:
     """Material's sections of a page (`Parser(...).data`), or None for HTML it must read itself."""
-    Section, Element = material_search.Section, material_search.Element
-    void, keep = material_search.void, _KEEP
+    Section, Element, void = material_search.Section, material_search.Element, material_search.void
     open_tags: list[str] = []
     open_attributes: list[dict] = []
     skip = {"object", "script", "style"}  # Material's skip set, which compares by tag
     found: list = []
-    section = None
-    for token in _TOKEN.finditer(html):
-        kind = token.lastindex
-        if kind == _TEXT:
+    section, heading = None, None  # the section text goes to, and its heading's tag
+    for text, tag, attribute_source, self_closing, end_tag, other in _TOKEN.findall(html):
+        if text:
             if not skip.isdisjoint(open_tags):
                 continue
-            data = unescape(token[1])
-            if "pre" not in open_tags:
-                data = " " if data.isspace() else data.replace("\n", " ")
+            if "&" in text:
+                text = unescape(text)
+            in_pre = "pre" in open_tags
+            if not in_pre:
+                text = " " if text.isspace() else text.replace("\n", " ")
             if section is None:
                 section = Section(Element("hx"))
                 found.append(section)
-            if section.el.tag in open_tags:
+            if heading in open_tags:
                 if not any(tag == "a" and attributes.get("class") == "headerlink"
                            for tag, attributes in zip(open_tags, open_attributes)):
-                    section.title.append(escape(data, quote=False))
-            elif data.isspace():
-                if not section.text or not section.text[-1].isspace() or "pre" in open_tags:
-                    section.text.append(data)
+                    section.title.append(_escape(text))
+            elif text.isspace():
+                body = section.text
+                if not body or not body[-1].isspace() or in_pre:
+                    body.append(text)
             else:
-                section.text.append(escape(data, quote=False))
-            continue
-        if kind == _OTHER:
+                section.text.append(_escape(text))
+        elif tag:
+            tag = tag.lower()
+            if tag in _RAW_TEXT:
+                return None
+            if tag in void:
+                continue  # Material ignores void elements, start and end alike
+            attributes = _attributes(attribute_source) if attribute_source else {}
+            open_tags.append(tag)
+            open_attributes.append(attributes)
+            if tag in _HEADINGS and "id" in attributes:
+                depth = len(open_tags)
+                if tag != "h1" and not found:
+                    found.append(Section(Element("hx"), depth))
+                section, heading = Section(Element(tag, attributes), depth), tag
+                if found:
+                    section.id = attributes["id"]
+                found.append(section)
+            if section is None:
+                section = Section(Element("hx"))
+                found.append(section)
+            if "data-search-exclude" in attributes or attributes.get("class") == "linenodiv":
+                skip.add(tag)
+            elif tag in _KEEP and skip.isdisjoint(open_tags):
+                (section.title if heading in open_tags else section.text).append(f"<{tag}>")
+            if self_closing:  # html.parser ends a self-closing element at once
+                section = _end_tag(tag, open_tags, open_attributes, skip, found, section)
+                heading = section.el.tag
+        elif end_tag:
+            section = _end_tag(end_tag.lower(), open_tags, open_attributes, skip, found, section)
+            if section is not None:
+                heading = section.el.tag
+        elif other:
             return None
-        if kind is None:
-            continue  # a comment: Material ignores it
-        if kind == _END:
-            section = _end_tag(token[5].lower(), open_tags, open_attributes, skip, found, section)
-            continue
-        tag = token[2].lower()
-        if tag in _RAW_TEXT:
-            return None
-        if tag in void:
-            continue  # Material ignores void elements, start and end alike
-        attributes = _attributes(token[3]) if token[3] else {}
-        open_tags.append(tag)
-        open_attributes.append(attributes)
-        if tag in _HEADINGS and "id" in attributes:
-            depth = len(open_tags)
-            if tag != "h1" and not found:
-                found.append(Section(Element("hx"), depth))
-            section = Section(Element(tag, attributes), depth)
-            if found:
-                section.id = attributes["id"]
-            found.append(section)
-        if section is None:
-            section = Section(Element("hx"))
-            found.append(section)
-        if "data-search-exclude" in attributes or attributes.get("class") == "linenodiv":
-            skip.add(tag)
-        elif skip.isdisjoint(open_tags) and tag in keep:
-            (section.title if section.el.tag in open_tags else section.text).append(f"<{tag}>")
-        if token[4]:  # html.parser ends a self-closing element at once
-            section = _end_tag(tag, open_tags, open_attributes, skip, found, section)
+        # else a comment, which Material ignores
     return found
+
+
+def _escape(text: str) -> str:
+    # html.escape(text, quote=False), without the three replacements where none applies.
+    return escape(text, quote=False) if "&" in text or "<" in text or ">" in text else text
 
 
 _KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
