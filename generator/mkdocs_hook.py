@@ -19,7 +19,6 @@ from urllib.parse import urljoin
 # MkDocs loads this file by path, without the project root on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import jinja2  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 
@@ -131,6 +130,9 @@ def on_files(files, config):
 def on_nav(nav, config, files):
     this_hook = {name for name, plugin in config.plugins.items() if getattr(plugin, "__file__", None) == __file__}
     if mkdocs_pages.can_build_ahead(config, _state["command"], _state["dirty"], this_hook):
+        # Compiled here, the templates go to the workers with the fork: each had compiled
+        # them again, and this process again for the 404 page.
+        theme_once.compile_ahead(config.plugins.on_env(config.theme.get_env(), config=config, files=files))
         mkdocs_pages.build_ahead(config, files, nav)
     return nav
 
@@ -143,28 +145,11 @@ def on_build_error(error) -> None:
     mkdocs_pages.finish()
 
 
-class _TemplateCodeCache(jinja2.BytecodeCache):
-    """Compiled theme templates kept in memory, keyed by their source's checksum."""
-
-    def __init__(self):
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
-_template_code = _TemplateCodeCache()
-
-
 def on_env(env, config, files):
-    # MkDocs makes a new theme environment for every rebuild of `mkdocs serve`, so each
-    # rebuild compiled Material's templates again; a changed template has a new checksum.
-    if _state["serving"]:
-        env.bytecode_cache = _template_code
+    # MkDocs makes a new theme environment for every build: for every rebuild of `mkdocs
+    # serve`, in each worker (mkdocs_pages.py), and for the 404 page after the workers. All
+    # of them take the templates compiled once (theme_once.compile_ahead), by checksum.
+    env.bytecode_cache = theme_once.template_code
     if theme_once.enabled():
         env.globals.update(nav_once=theme_once.NavOnce(), folder_once=theme_once.FolderOnce(),
                            header_once=theme_once.HeaderOnce())

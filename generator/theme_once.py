@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 import posixpath
 
+import jinja2
+from jinja2 import meta
+
 
 def enabled() -> bool:
     return os.environ.get("GENERATOR_THEME_ONCE", "").strip() != "0"
@@ -108,3 +111,47 @@ def split_at_title(html: str, title: str) -> tuple[str, str, str] | None:
         return None
     at = start + html[start:end].index(title)
     return html[:at], title, html[at + len(title):]
+
+
+class TemplateCodeCache(jinja2.BytecodeCache):
+    """Compiled theme templates kept in memory, keyed by their source's checksum."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+template_code = TemplateCodeCache()
+
+
+def compile_ahead(env: jinja2.Environment, names: tuple[str, ...] = ("main.html", "404.html")) -> int:
+    """Compile names and every template they name (extends, include, import) into env's
+    bytecode cache; returns how many were compiled.
+
+    A template named by an expression is left to be compiled where it is used, and so is
+    one that cannot be read or parsed: MkDocs reports that error as it always does.
+    """
+    cache, todo, seen, compiled = env.bytecode_cache, list(names), set(), 0
+    while todo and cache is not None:
+        name = todo.pop()
+        if name is None or name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+            tree = env.parse(source, name, filename)
+        except jinja2.TemplateError:
+            continue
+        todo.extend(meta.find_referenced_templates(tree))
+        bucket = cache.get_bucket(env, name, filename, source)
+        if bucket.code is None:
+            bucket.code = env.compile(tree, name, filename)
+            cache.set_bucket(bucket)
+            compiled += 1
+    return compiled

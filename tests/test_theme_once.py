@@ -75,3 +75,27 @@ def test_a_header_without_the_title_where_material_puts_it_is_rendered_for_every
     assert rendered == ["ada", "bea", "cy"]
     assert os.environ.get("GENERATOR_THEME_ONCE", "") != "0"  # the rest of the suite tests the shortcut
     assert (ROOT / "overrides" / "main.html").read_text().count("header_once(page)") == 1
+
+
+def test_templates_compiled_ahead_are_loaded_by_a_new_environment_without_compiling(project):
+    from mkdocs.config import load_config
+
+    from generator.theme_once import TemplateCodeCache, compile_ahead
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    cache = TemplateCodeCache()
+    ahead = config.theme.get_env()
+    ahead.bytecode_cache = cache
+    assert compile_ahead(ahead) > 20  # main.html, base.html, the partials, the icons
+    assert compile_ahead(ahead) == 0
+
+    fresh, compiled = config.theme.get_env(), []
+    fresh.bytecode_cache = cache
+    compile_for_real = fresh.compile
+    fresh.compile = lambda source, name=None, *rest, **options: (compiled.append(name),
+                                                                 compile_for_real(source, name, *rest, **options))[1]
+    for name in ("main.html", "base.html", "partials/header.html", "404.html"):
+        fresh.get_template(name)
+    assert compiled == []
+    fresh.get_template("partials/languages/de.html")  # named by an expression: not compiled ahead
+    assert compiled == ["partials/languages/de.html"]
