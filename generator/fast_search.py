@@ -62,11 +62,13 @@ def install(plugin) -> bool:
 
     Returns whether it did: not when the plugin's code is not the code imitated here.
     """
-    if material_search is None or type(plugin.search_index) is not material_search.SearchIndex:
+    # No index yet (the plugin's on_config has not run, or it is off): nothing to replace.
+    index = getattr(plugin, "search_index", None)
+    if material_search is None or type(index) is not material_search.SearchIndex:
         return False
     if material_code() != KNOWN_CODE:
         return False
-    plugin.search_index.__class__ = FastSearchIndex
+    index.__class__ = FastSearchIndex
     return True
 
 

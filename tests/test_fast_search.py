@@ -112,3 +112,9 @@ def test_mkdocs_gives_materials_search_the_fast_index(project):
     config = load_config(str(project.root / "mkdocs.yml"))
     config = config.plugins.on_config(config)
     assert type(config.plugins["material/search"].search_index) is fast_search.FastSearchIndex
+
+
+def test_a_search_plugin_without_its_index_yet_is_left_alone():
+    from material.plugins.search.plugin import SearchPlugin
+
+    assert fast_search.install(SearchPlugin()) is False
