@@ -1,4 +1,4 @@
-"""Read content/: YAML files → plain documents with a line number for every field.
+"""Read content/: YAML files → plain documents that can tell the line of every field.
 
 This is the only module that reads content from disk. YAML is composed into nodes with
 libyaml (fast, and nodes keep their line), then turned into plain values here, so that
@@ -7,6 +7,7 @@ no YAML tag can construct a Python object and every value knows where it came fr
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from dataclasses import dataclass, field
@@ -45,22 +46,51 @@ _TOO_DEEP = (f"the YAML is nested more than {MAX_DEPTH} levels deep",
 
 @dataclass(frozen=True)
 class Document:
-    """One content file as plain data: its kind, id, display path and field lines."""
+    """One content file as plain data: its kind, id, display path, and its text for the
+    field lines."""
 
     kind: str  # a folder name from KINDS, or "site"
     id: str
     path: str
     data: dict
-    lines: dict = field(repr=False)  # FieldPath → 1-based line
+    text: str = field(repr=False)  # the YAML, to find a field's line when a problem needs it
+
+    @functools.cached_property
+    def lines(self) -> dict:
+        """FieldPath → 1-based line, found when first asked for: only a problem needs one.
+
+        Built for every file, the map was a quarter of the data the parsing workers send
+        back, and it was never read in a build without problems.
+        """
+        return field_lines(yaml.compose(self.text, Loader=Loader))
 
     def line_of(self, path: FieldPath) -> int:
         """The line of a field, or of its nearest enclosing field that has one."""
         path = tuple(path)
+        lines = self.lines
         while path:
-            if path in self.lines:
-                return self.lines[path]
+            if path in lines:
+                return lines[path]
             path = path[:-1]
-        return self.lines.get((), 1)
+        return lines.get((), 1)
+
+
+def field_lines(root: yaml.Node) -> dict:
+    """The line of every field and list item under root, by its path ((): root itself)."""
+    lines: dict[FieldPath, int] = {(): root.start_mark.line + 1}
+    todo = [((), root)]
+    while todo:
+        path, node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key_path = path + (key_node.value,)
+                lines.setdefault(key_path, key_node.start_mark.line + 1)  # the first of a duplicate
+                todo.append((key_path, value_node))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[path + (index,)] = item.start_mark.line + 1
+                todo.append((path + (index,), item))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -214,12 +244,11 @@ def parse_document(raw: bytes, kind: str, doc_id: str, display_path: str) -> Doc
         return [Problem(display_path, root.start_mark.line + 1,
                         f"the file must be a mapping of field: value, not a {_node_kind(root)}",
                         "write one field per line, like 'name: …'")]
-    lines: dict[FieldPath, int] = {(): root.start_mark.line + 1}
     try:
-        data = _construct(root, (), lines, set(), 0)
+        data = _construct(root, set(), 0)
     except _Refused as refused:
         return [Problem(display_path, *refused.problem_args)]
-    return Document(kind, doc_id, display_path, data, lines)
+    return Document(kind, doc_id, display_path, data, text)
 
 
 def _line_nested_too_deep(text: str) -> int | None:
@@ -278,43 +307,37 @@ def _node_kind(node: yaml.Node) -> str:
     return "single value"
 
 
-def _construct(node: yaml.Node, path: FieldPath, lines: dict, seen: set, depth: int) -> Any:
-    line = node.start_mark.line + 1
+def _construct(node: yaml.Node, seen: set, depth: int) -> Any:
     # A node met twice is an alias (*name). Refusing them keeps a file of nested aliases
     # ("billion laughs") from expanding into gigabytes.
     if id(node) in seen:
-        raise _Refused(line, "YAML anchors and aliases (&name, *name) are not supported",
+        raise _Refused(node.start_mark.line + 1, "YAML anchors and aliases (&name, *name) are not supported",
                        "write the value out in full")
     seen.add(id(node))
     if depth > MAX_DEPTH:
-        raise _Refused(line, *_TOO_DEEP)
+        raise _Refused(node.start_mark.line + 1, *_TOO_DEEP)
     if isinstance(node, yaml.MappingNode):
-        return _construct_mapping(node, path, lines, seen, depth)
+        return _construct_mapping(node, seen, depth)
     if isinstance(node, yaml.SequenceNode):
         if node.tag != SEQ:
             raise _refused_tag(node)
-        items = []
-        for index, item in enumerate(node.value):
-            lines[path + (index,)] = item.start_mark.line + 1
-            items.append(_construct(item, path + (index,), lines, seen, depth + 1))
-        return items
+        return [_construct(item, seen, depth + 1) for item in node.value]
     return _construct_scalar(node)
 
 
-def _construct_mapping(node: yaml.MappingNode, path: FieldPath, lines: dict, seen: set, depth: int) -> dict:
+def _construct_mapping(node: yaml.MappingNode, seen: set, depth: int) -> dict:
     if node.tag != MAP:
         raise _refused_tag(node)
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (STR, INT, BOOL, NULL):
-            raise _Refused(key_line, "a field name must be a plain word", "write it like 'name:'")
+            raise _Refused(key_node.start_mark.line + 1, "a field name must be a plain word", "write it like 'name:'")
         key = key_node.value
         if key in mapping:
-            raise _Refused(key_line, f"duplicate field '{key}' (first on line {lines[path + (key,)]})",
-                           "keep one of them")
-        lines[path + (key,)] = key_line
-        mapping[key] = _construct(value_node, path + (key,), lines, seen, depth + 1)
+            first = next(other for other, _ in node.value if other.value == key)
+            raise _Refused(key_node.start_mark.line + 1,
+                           f"duplicate field '{key}' (first on line {first.start_mark.line + 1})", "keep one of them")
+        mapping[key] = _construct(value_node, seen, depth + 1)
     return mapping
 
 

@@ -244,3 +244,33 @@ def test_text_that_validates_renders_without_a_script(tokens):
         return  # refused, with a message: nothing reaches the page
     rendered = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)
     assert _unsafe(rendered) == [], rendered
+
+
+def _lines_by_walking(node, path=()) -> dict:
+    """Every field's line, by the definition: the line of its key (of the first, for a
+    repeated key), or of the list item; the document's own line for ()."""
+    lines = {path: node.start_mark.line + 1} if path == () else {}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in reversed(node.value):  # the first of a repeated key wins
+            lines[path + (key.value,)] = key.start_mark.line + 1
+        for key, value in node.value:
+            lines.update({p: n for p, n in _lines_by_walking(value, path + (key.value,)).items() if p not in lines})
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1
+            lines.update(_lines_by_walking(item, path + (index,)))
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELD_NAMES), yaml_values, min_size=1, max_size=6),
+       st.sampled_from([False, None]))
+def test_every_field_of_a_loaded_file_knows_its_line(data, flow_style):
+    text = yaml.safe_dump(data, default_flow_style=flow_style, sort_keys=False, allow_unicode=True)
+    loaded = parse_document(text.encode("utf-8"), "actors", "some-id", "content/actors/some-id.yaml")
+    assert isinstance(loaded, Document)
+    assert loaded.lines == _lines_by_walking(yaml.compose(text))
+    for key in data:
+        # In block style every top-level field starts its own line.
+        if flow_style is False:
+            assert text.splitlines()[loaded.line_of((key,)) - 1].startswith(yaml.safe_dump(key).split("\n")[0])
