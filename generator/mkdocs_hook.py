@@ -130,10 +130,10 @@ def on_files(files, config):
 def on_nav(nav, config, files):
     this_hook = {name for name, plugin in config.plugins.items() if getattr(plugin, "__file__", None) == __file__}
     if mkdocs_pages.can_build_ahead(config, _state["command"], _state["dirty"], this_hook):
-        # Compiled here, the templates go to the workers with the fork: each had compiled
-        # them again, and this process again for the 404 page.
-        theme_once.compile_ahead(config.plugins.on_env(config.theme.get_env(), config=config, files=files))
-        mkdocs_pages.build_ahead(config, files, nav)
+        # Compiled before the fork, the templates go to the workers with it: each had
+        # compiled them again, and this process again for the 404 page.
+        mkdocs_pages.build_ahead(config, files, nav, before_fork=lambda: theme_once.compile_ahead(
+            config.plugins.on_env(config.theme.get_env(), config=config, files=files)))
     return nav
 
 

@@ -24,6 +24,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import mkdocs
 from mkdocs.commands import build as mkdocs_build
@@ -96,14 +97,18 @@ def can_build_ahead(config, command: str, dirty: bool, own_hooks: set[str]) -> b
     return True
 
 
-def build_ahead(config, files, nav) -> None:
+def build_ahead(config, files, nav, before_fork: Callable[[], object] | None = None) -> None:
     """Read, convert and write every page in worker processes, if there is work enough.
 
-    Called from on_nav. Raises what a page step raised, after logging its records.
+    Called from on_nav; before_fork, if given, runs only when the workers are about to
+    start, for what they should inherit. Raises what a page step raised, after logging
+    its records.
     """
     pages = _documentation_pages(config, files)
     if not parallel.will_fork(len(pages)):
         return
+    if before_fork is not None:
+        before_fork()
     global _job
     search = _search_plugin(config)
     _job = _Job(config, files, nav, pages, search, os.getpid())
