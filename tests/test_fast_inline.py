@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.fast_inline import FastInlineExtension, SkippingInlineProcessor, needed_strings
+from generator.fast_inline import (FastInlineExtension, MembershipList, QuickLinkInlineProcessor,
+                                   SkippingInlineProcessor, needed_strings)
 
 # The site's extensions, as in mkdocs.yml.
 EXTENSIONS = ["admonition", "attr_list", "abbr", "tables", "footnotes", "toc"]
@@ -32,6 +33,8 @@ def test_every_inline_pattern_of_the_installed_markdown_has_a_known_string():
     unknown = [name for name, pattern in zip([item.name for item in fast.inlinePatterns._priority],
                                              fast.inlinePatterns) if needed_strings(pattern) is None]
     assert unknown == []
+    assert type(fast.inlinePatterns["link"]) is QuickLinkInlineProcessor
+    assert type(fast.block_level_elements) is MembershipList
     plain_order = [type(p).__name__ for p in _converters()[0].treeprocessors]
     fast_order = [type(p).__name__.replace("Skipping", "") for p in fast.treeprocessors]
     assert fast_order == plain_order
@@ -55,7 +58,8 @@ def test_every_page_of_the_site_converts_to_the_same_html(request, site_name):
 
 
 # Text made of the characters the patterns look for, words, spaces and line breaks.
-PIECES = ["[", "]", "(", ")", "![", "[^1]", "[^1]: note", "<", ">", "<b>", "</b>", "<https://a.b>", "<a@b.c>",
+PIECES = ["[", "]", "(", ")", "![", "[^1]", '[a](b "t")', "[a](<b c>)", "[a](b(c))", "[a [b]](c)", "[a]( b )",
+          "[a](b'c)", '"', "'", "[\\]](x)", "[a](\\(x)", "[^1]: note", "<", ">", "<b>", "</b>", "<https://a.b>", "<a@b.c>",
           "&", "&amp;", "&#38;", "*", "**", "_", "__", "`", "``", "\\", "  \n", "\n", "\n\n", " ", "word",
           "a b", "[x](y.md)", "[x][r]", "[r]: z.md", "| a | b |\n|---|---|\n| c | d |\n", "- item\n", "# H\n",
           "*[HTML]: Hyper Text\n", "HTML", "{ #id }", "!!! note\n    body\n"]
@@ -81,3 +85,42 @@ def test_the_hook_adds_the_extension_once(project):
     hook.on_config(config)
     added = [e for e in config.markdown_extensions if isinstance(e, hook.FastInlineExtension)]
     assert len(added) == 1
+
+
+OPERATIONS = st.lists(st.tuples(st.sampled_from(["append", "extend", "insert", "remove", "pop", "clear", "set",
+                                                 "delete", "iadd", "imul", "sort"]),
+                                st.sampled_from(["p", "div", "span", "li", "x"])), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(OPERATIONS)
+def test_a_membership_list_answers_in_as_the_list_does_after_any_change(operations):
+    plain, fast = ["p", "div"], MembershipList(["p", "div"])
+    for name, value in operations:
+        for target in (plain, fast):
+            if name == "append":
+                target.append(value)
+            elif name == "extend":
+                target.extend([value, value])
+            elif name == "insert":
+                target.insert(1, value)
+            elif name == "remove" and value in list(target):
+                target.remove(value)
+            elif name == "pop" and target:
+                target.pop()
+            elif name == "clear":
+                target.clear()
+            elif name == "set" and target:
+                target[0] = value
+            elif name == "delete" and target:
+                del target[-1:]
+            elif name == "sort":
+                target.sort()
+        if name == "iadd":
+            plain += [value]
+            fast += [value]
+        elif name == "imul" and len(plain) < 20:
+            plain *= 2
+            fast *= 2
+        assert type(fast) is MembershipList and fast == plain
+        assert all((tag in fast) == (tag in plain) for tag in ["p", "div", "span", "li", "x", 3])
