@@ -26,8 +26,8 @@ Result = TypeVar("Result")
 
 # Below this many items, starting processes costs more than it saves.
 MIN_ITEMS = 400
-# Chunks per worker: more than one, so a worker that drew the heavy pages does not hold
-# up the others at the end.
+# Sets the smallest run of items (see _chunk_bounds): a quarter of an even share of this
+# many runs per worker.
 CHUNKS_PER_WORKER = 4
 
 # What the forked workers run: set just before the fork, read by _run_chunk in the child.
@@ -83,7 +83,7 @@ def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Seq
         gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pending = pool.map_async(_run_chunk, _chunk_bounds(len(items), workers * chunks_per_worker), chunksize=1)
+            pending = pool.map_async(_run_chunk, _chunk_bounds(len(items), workers, chunks_per_worker), chunksize=1)
             waited_for = while_waiting() if while_waiting else None
             chunks = pending.get()
     finally:
@@ -93,9 +93,20 @@ def map_in_chunks(function: Callable[[Sequence[Item]], list[Result]], items: Seq
     return [result for chunk in chunks for result in chunk], waited_for
 
 
-def _chunk_bounds(count: int, chunks: int) -> list[tuple[int, int]]:
-    size = -(-count // chunks)
-    return [(start, min(start + size, count)) for start in range(0, count, size)]
+def _chunk_bounds(count: int, workers: int, chunks_per_worker: int) -> list[tuple[int, int]]:
+    """Consecutive runs of items, largest first: each a share of what is left.
+
+    The workers take the next run as they finish one, so they end within the time of the
+    last, smallest runs of each other. With runs of equal size, one worker could still be
+    busy with a whole run (a second at 10,000 pages) while the other had finished.
+    """
+    smallest = max(1, count // (workers * chunks_per_worker * 4))
+    bounds, start = [], 0
+    while start < count:
+        size = max(smallest, -(-(count - start) // (2 * workers)))
+        bounds.append((start, min(start + size, count)))
+        start += size
+    return bounds
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list:
