@@ -13,6 +13,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from generator import parallel
@@ -167,3 +169,19 @@ def test_pages_go_to_workers_only_in_a_build_whose_plugins_are_known():
     # A plugin we do not know may keep state per page: MkDocs builds the usual way.
     assert not can_build_ahead(Config(**{"material/search": SearchPlugin(), "tags": object()}), "build", False, hook)
     assert not can_build_ahead(known, "build", False, set())  # another project's hook
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=20000), st.integers(min_value=2, max_value=8),
+       st.integers(min_value=1, max_value=32))
+def test_runs_of_items_cover_every_item_once_in_order_and_shrink(count, workers, chunks_per_worker):
+    from generator.parallel import _chunk_bounds
+
+    bounds = _chunk_bounds(count, workers, chunks_per_worker)
+    assert bounds[0][0] == 0 and bounds[-1][1] == count
+    assert all(end == start for (_, end), (start, _) in zip(bounds, bounds[1:]))
+    sizes = [end - start for start, end in bounds]
+    assert all(size > 0 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # the largest first, the smallest last
+    # The last runs are small: a worker that takes one ends soon after the others.
+    assert sizes[-1] <= max(1, count // (workers * chunks_per_worker * 4))
