@@ -7,7 +7,7 @@ is scanned once however many names the content has.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
 from .link import SiteGraph
@@ -32,6 +32,9 @@ class NameIndex:
 
     ids: Mapping[str, str]  # name as written → entity id
     pattern: re.Pattern | None
+    # Text → its pieces, names apart (see _pieces): most texts (a summary, a stance) appear
+    # on several pages, and searching them for 10,000 names again was most of autolink.
+    pieces: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def names_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
@@ -94,22 +97,47 @@ def entity_names(graph: SiteGraph) -> NameIndex:
     return NameIndex(ids, names_pattern(ids))
 
 
+_MOST_PIECES = 200_000
+
+
 def autolink(markdown: str, names: NameIndex, already_linked: set[str],
              link: Callable[[str, str], str]) -> str:
     """Link the first mention of each entity not yet in already_linked (which it updates)."""
     if names.pattern is None:
         return markdown
+    pieces = names.pieces.get(markdown)
+    if pieces is None:
+        if len(names.pieces) > _MOST_PIECES:  # a preview that runs for days: start again
+            names.pieces.clear()
+        pieces = names.pieces[markdown] = _pieces(markdown, names)
+    if len(pieces) == 1:
+        return markdown  # no name in it
+    out = []
+    for piece, entity_id in pieces:
+        if entity_id is None or entity_id in already_linked:
+            out.append(piece)
+        else:
+            already_linked.add(entity_id)
+            out.append(link(entity_id, piece))
+    return "".join(out)
 
-    def first_mention(match: re.Match) -> str:
-        entity_id = names.ids[match.group(0)]
-        if entity_id in already_linked:
-            return match.group(0)
-        already_linked.add(entity_id)
-        return link(entity_id, match.group(0))
 
-    parts = _PROTECTED.split(markdown)
+def _pieces(markdown: str, names: NameIndex) -> tuple[tuple[str, str | None], ...]:
+    """markdown cut into (text, None) and (name, its entity id), in order; joined, the text."""
+    pieces: list[tuple[str, str | None]] = []
     # re.split with one capturing group: even items are free text, odd items protected spans.
-    return "".join(part if i % 2 else names.pattern.sub(first_mention, part) for i, part in enumerate(parts))
+    for i, part in enumerate(_PROTECTED.split(markdown)):
+        if i % 2:
+            pieces.append((part, None))
+            continue
+        start = 0
+        for match in names.pattern.finditer(part):
+            pieces.append((part[start:match.start()], None))
+            pieces.append((match.group(0), names.ids[match.group(0)]))
+            start = match.end()
+        pieces.append((part[start:], None))
+    pieces = [piece for piece in pieces if piece[0] or piece[1]]
+    return tuple(pieces) if any(entity_id for _, entity_id in pieces) else ((markdown, None),)
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,11 @@ def test_autolink_skips_headings_links_code_quotes_and_wikilinked_entities():
     assert lines[:3] == text.splitlines()[:3]
     assert lines[3] == "Then <ada:Ada North> met <north:North>; North again. A. North, Northern and North-west."
     assert autolink("North and Ada North.", names, {"north", "ada"}, link) == "North and Ada North."
+    # The same text again (found pieces are kept per text): each page's own first mentions.
+    assert autolink("North and Ada North.", names, {"north"}, link) == "North and <ada:Ada North>."
+    already = set()
+    assert autolink(text, names, already, link) == linked and already == {"ada", "north"}
+    assert autolink("Nobody here.", names, set(), link) == "Nobody here."
 
 
 def test_one_pattern_finds_every_name_longest_first(project):
