@@ -23,11 +23,14 @@ import gc
 import logging
 import os
 import time
+import types
 from dataclasses import dataclass, field
 from typing import Callable
 
+import markdown
 import mkdocs
 from mkdocs.commands import build as mkdocs_build
+from mkdocs.structure import pages as mkdocs_pages_module
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -198,6 +201,7 @@ def _worker_setup(job: _Job) -> "_Collector":
     if os.getpid() == job.main_pid:
         raise RuntimeError("MkDocs page steps must run in a forked worker, not in the main process")
     collector = _Collector()
+    mkdocs_pages_module.markdown = _ReusedMarkdown()
     logger = logging.getLogger("mkdocs")
     logger.handlers = [collector]
     # Every page's navigation shows the nav's pages: their titles and their front matter
@@ -231,6 +235,32 @@ def _result_of(page: Page, entries: list[dict], records: list[logging.LogRecord]
         search_entries=list(entries),
         records=records,
     )
+
+
+class _ReusedMarkdown(types.ModuleType):
+    """The `markdown` module as MkDocs' page module sees it in a worker: markdown.Markdown
+    gives one object per configuration, reset between pages.
+
+    MkDocs makes a new Markdown object for every page (4% of a build: each extension set up
+    and every processor made again); Python-Markdown's own way to convert many documents is
+    one object and reset() between them. The page's own processors (links, anchors, title)
+    are registered on it again under the same names, replacing the last page's.
+    """
+
+    def __init__(self):
+        super().__init__(markdown.__name__)
+        self._made: dict[tuple[int, int], tuple] = {}
+
+    def __getattr__(self, name):
+        return getattr(markdown, name)
+
+    def Markdown(self, *, extensions, extension_configs):  # noqa: N802 - markdown.Markdown's name
+        key = (id(extensions), id(extension_configs))  # the configuration's own objects
+        if key not in self._made:
+            made = markdown.Markdown(extensions=extensions, extension_configs=extension_configs)
+            self._made[key] = (extensions, extension_configs, made)  # held, so no other object takes the ids
+            return made
+        return self._made[key][2].reset()
 
 
 class _Collector(logging.Handler):
