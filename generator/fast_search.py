@@ -10,14 +10,16 @@ tag strings. It reads only the HTML that Python-Markdown writes and that `html.p
 reads the same way: text, start tags whose attributes have double-quoted values or none,
 self-closing tags, end tags, and comments without "--" inside. Anything else in a page
 (another comment, a declaration, `<script>` or `<style>`, whose content `html.parser`
-reads as text, a stray `<`) sends the whole page to Material's own parser. The entries are the same (tested on every page of
-both sites and on generated HTML). This replaces the index of Material's plugin only when
-the plugin's file is byte for byte the one this was written against (`KNOWN_CODE`);
-any other release of Material indexes pages its own way, as does GENERATOR_FAST_SEARCH=0.
+reads as text, a stray `<`) sends the whole page to Material's own parser. The entries are
+the same (tested on every page of both sites and on generated HTML). This replaces the
+index of Material's plugin only when the plugin's file is byte for byte the one this was
+written against (`KNOWN_CODE`); any other release of Material indexes pages its own way,
+as does GENERATOR_FAST_SEARCH=0.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -46,12 +48,16 @@ _ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
 # html.parser reads these elements' content as raw text, up to their end tag.
 _RAW_TEXT = frozenset({"script", "style"})
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+# Material's lists: elements whose text is never indexed, and those whose tags are kept.
+_ALWAYS_SKIPPED = frozenset({"object", "script", "style"})
+_KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 
 
 def enabled() -> bool:
     return os.environ.get("GENERATOR_FAST_SEARCH", "").strip() != "0"
 
 
+@functools.cache  # read once per process, not at every rebuild of the preview
 def material_code() -> str:
     """Digest of Material's search plugin, whose parser `sections` must agree with."""
     return hashlib.sha256(Path(material_search.__file__).read_bytes()).hexdigest()
@@ -84,9 +90,11 @@ def sections(html: str) -> list | None:
     Section, Element, void = material_search.Section, material_search.Element, material_search.void
     open_tags: list[str] = []
     open_attributes: list[dict] = []
-    skip = {"object", "script", "style"}  # Material's skip set, which compares by tag
+    skip = set(_ALWAYS_SKIPPED)  # Material's skip set, which compares by tag
     found: list = []
-    section, heading = None, None  # the section text goes to, and its heading's tag
+    # The section text goes to, and its heading's tag (section.el.tag, kept beside it
+    # because every token asks for it).
+    section, heading = None, None
     for text, tag, attribute_source, self_closing, end_tag, other in _TOKEN.findall(html):
         if text:
             if not skip.isdisjoint(open_tags):
@@ -151,8 +159,6 @@ def _escape(text: str) -> str:
     return escape(text, quote=False) if "&" in text or "<" in text or ">" in text else text
 
 
-_KEEP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
-
 
 def _end_tag(tag, open_tags, open_attributes, skip, found, section):
     """Material's `handle_endtag`; returns the section that text now goes to."""
@@ -168,7 +174,7 @@ def _end_tag(tag, open_tags, open_attributes, skip, found, section):
     open_tags.pop()
     open_attributes.pop()
     if tag in skip:
-        if tag not in ("script", "style", "object"):
+        if tag not in _ALWAYS_SKIPPED:
             skip.remove(tag)
         return section
     if skip.isdisjoint(open_tags) and tag in _KEEP:

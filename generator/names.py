@@ -39,10 +39,7 @@ class NameIndex:
 
 def names_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
     # Lookarounds instead of \b because a name may end in a full stop ("A. North").
-    words = set(names)
-    if not words:
-        return None
-    return re.compile(rf"(?<![\w-])(?:{_trie_pattern(words)})(?![\w-])", flags)
+    return _trie_compiled(names, r"(?<![\w-])(?:{})(?![\w-])", flags)
 
 
 def _scanning_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None:
@@ -52,10 +49,13 @@ def _scanning_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern | None
     starts with a character class lets the regex engine skip, in C, every position that
     cannot start a match (inside words), and searching pages took a fifth less time.
     """
+    return _trie_compiled(names, r"[^\w-]({})(?![\w-])", flags)
+
+
+def _trie_compiled(names: Iterable[str], shape: str, flags: int) -> re.Pattern | None:
+    """shape (with {} where the names go) compiled around the trie of names; None if none."""
     words = set(names)
-    if not words:
-        return None
-    return re.compile(rf"[^\w-]({_trie_pattern(words)})(?![\w-])", flags)
+    return re.compile(shape.format(_trie_pattern(words)), flags) if words else None
 
 
 def _trie_pattern(words: set[str]) -> str:
