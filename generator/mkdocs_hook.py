@@ -148,8 +148,9 @@ def on_build_error(error) -> None:
 def on_env(env, config, files):
     # MkDocs makes a new theme environment for every build: for every rebuild of `mkdocs
     # serve`, in each worker (mkdocs_pages.py), and for the 404 page after the workers. All
-    # of them take the templates compiled once (theme_once.compile_ahead), by checksum.
-    env.bytecode_cache = theme_once.template_code
+    # of them take the templates compiled once (theme_once.compile_ahead), by checksum,
+    # and keep them on disk for the next build.
+    env.bytecode_cache = theme_once.on_disk()
     if theme_once.enabled():
         env.globals.update(nav_once=theme_once.NavOnce(), folder_once=theme_once.FolderOnce(),
                            header_once=theme_once.HeaderOnce())

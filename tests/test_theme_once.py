@@ -99,3 +99,58 @@ def test_templates_compiled_ahead_are_loaded_by_a_new_environment_without_compil
     assert compiled == []
     fresh.get_template("partials/languages/de.html")  # named by an expression: not compiled ahead
     assert compiled == ["partials/languages/de.html"]
+
+
+def _counting_compiles(env):
+    compiled, compile_for_real = [], env.compile
+    env.compile = lambda source, name=None, *rest, **options: (compiled.append(name),
+                                                               compile_for_real(source, name, *rest, **options))[1]
+    return compiled
+
+
+def test_templates_compiled_once_are_loaded_from_disk_by_the_next_process(project, tmp_path):
+    import jinja2
+    from mkdocs.config import load_config
+
+    from generator.theme_once import TemplateCodeCache, compile_ahead
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    folder = tmp_path / "compiled"
+    folder.mkdir()
+    first = config.theme.get_env()
+    first.bytecode_cache = TemplateCodeCache(jinja2.FileSystemBytecodeCache(str(folder)))
+    assert compile_ahead(first) > 20
+    assert (folder / TemplateCodeCache.REFERENCES).is_file()
+
+    # A new cache on the same folder stands for the next build's process.
+    later = config.theme.get_env()
+    later.bytecode_cache = TemplateCodeCache(jinja2.FileSystemBytecodeCache(str(folder)))
+    compiled, parsed, parse_for_real = _counting_compiles(later), [], later.parse
+    later.parse = lambda source, name=None, *rest: (parsed.append(name), parse_for_real(source, name, *rest))[1]
+    assert compile_ahead(later) == 0
+    assert parsed == []  # the templates each one names were kept with their code
+    later.get_template("main.html").render  # noqa: B018 - loaded, not compiled
+    assert compiled == []
+
+    # An edited template (here, the project's own main.html) is compiled again, alone.
+    main = project.root / "overrides" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8") + "{# edited #}\n", encoding="utf-8")
+    edited = load_config(str(project.root / "mkdocs.yml")).theme.get_env()
+    edited.bytecode_cache = TemplateCodeCache(jinja2.FileSystemBytecodeCache(str(folder)))
+    compiled = _counting_compiles(edited)
+    assert compile_ahead(edited) == 1
+    assert compiled == ["main.html"]
+
+
+def test_a_cache_folder_that_cannot_be_written_leaves_the_templates_compiled_in_memory(project, tmp_path):
+    import jinja2
+    from mkdocs.config import load_config
+
+    from generator.theme_once import TemplateCodeCache, compile_ahead
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    cache = TemplateCodeCache(jinja2.FileSystemBytecodeCache(str(tmp_path / "no-such-folder")))
+    env = config.theme.get_env()
+    env.bytecode_cache = cache
+    assert compile_ahead(env) > 20
+    assert len(cache.code) > 20 and not (tmp_path / "no-such-folder").exists()
