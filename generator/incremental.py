@@ -21,7 +21,6 @@ import gc
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -29,7 +28,7 @@ from .link import SiteGraph
 from .load import LoadCache
 from .memo import RecordMemo
 from .validate import ValidationMemo
-from .render import TEMPLATES, PageJob, make_environment, page_jobs, page_names, render_page
+from .render import PageJob, current_environment, page_jobs, page_names, render_page, templates_fingerprint
 
 ALL = object()  # the dependency of a page that listed every value of a mapping
 KEYS = object()  # the dependency of a page that iterated or counted a mapping's keys
@@ -208,10 +207,6 @@ class _CachedPage:
     markdown: str
 
 
-def _templates_fingerprint() -> tuple:
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in Path(TEMPLATES).glob("*.j2")))
-
-
 @dataclass
 class PageCache:
     """The rendered pages of the last build, with what each one read from the graph."""
@@ -226,11 +221,11 @@ class PageCache:
 
     def render(self, graph: SiteGraph) -> tuple[dict[str, str], tuple[str, ...]]:
         """Every page of the site, and the paths that had to be rendered again."""
-        fingerprint = _templates_fingerprint()
+        fingerprint = templates_fingerprint()
         if fingerprint != self.templates or self.graph is None:
             # Compiling the templates costs more than rendering a few pages: keep them
             # until one changes on disk.
-            self.pages, self.templates, self.env = {}, fingerprint, make_environment()
+            self.pages, self.templates, self.env = {}, fingerprint, current_environment()
         env = self.env
         names = self._page_names(graph)
         if names != self.names:

@@ -39,3 +39,31 @@ def test_fixture_renders_to_the_golden_pages(request):
 
 def test_rendering_is_deterministic():
     assert _rendered() == _rendered()
+
+
+def test_a_template_saved_between_two_renders_of_one_process_is_used(tmp_path, monkeypatch, request):
+    # The process's one environment does not have Jinja look at the files at every page:
+    # current_environment looks at them once per render.
+    import os
+    import shutil
+
+    from generator import render as rendering
+
+    templates = tmp_path / "templates"
+    shutil.copytree(rendering.TEMPLATES, templates)
+    monkeypatch.setattr(rendering, "TEMPLATES", templates)
+    monkeypatch.setattr(rendering, "_loaded", {})
+    rendering.make_environment.cache_clear()
+    request.addfinalizer(rendering.make_environment.cache_clear)  # the next test's: the package's templates
+    before = _rendered()
+    actor = templates / "actor.md.j2"
+    actor.write_text(actor.read_text(encoding="utf-8") + "\nA line added to the template.\n", encoding="utf-8")
+    stat = actor.stat()
+    os.utime(actor, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a later save, whatever the clock
+    after = _rendered()
+    actor_pages = [path for path in after if path.startswith("actors/") and not path.endswith("index.md")]
+    assert actor_pages
+    for path in actor_pages:
+        assert "A line added to the template." not in before[path]
+        assert "A line added to the template." in after[path], path
+    assert [path for path in after if path not in actor_pages and after[path] != before[path]] == []
