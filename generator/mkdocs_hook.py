@@ -7,6 +7,7 @@ logs the problems, shows them on every page, and lets MkDocs build from the last
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import os
@@ -19,20 +20,22 @@ from urllib.parse import urljoin
 # MkDocs loads this file by path, without the project root on sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import jinja2  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.utils.meta import get_data  # noqa: E402
 
 from generator import fast_search, mkdocs_pages, theme_once  # noqa: E402
 from generator.fast_inline import FastInlineExtension  # noqa: E402
 from generator.incremental import Rebuilder  # noqa: E402
 from generator.load import not_utf8  # noqa: E402
 from generator.pipeline import build  # noqa: E402
-from generator.problems import ContentError, errors_in  # noqa: E402
+from generator.problems import ContentError, Problem, errors_in  # noqa: E402
 from generator.write import MANIFEST, read_manifest  # noqa: E402
 
 log = logging.getLogger("mkdocs.generator")
 _state = {"serving": False, "problems": (), "generated": set(), "rebuilder": None, "banner_shown": False,
-          "command": "", "dirty": False}
+          "command": "", "dirty": False, "missing_template": set()}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -57,7 +60,7 @@ def on_config(config):
 def on_pre_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
     _state["generated"] = read_manifest(Path(config.docs_dir))
-    _refuse_unreadable_pages(project, Path(config.docs_dir))
+    _refuse_broken_pages(project, config)
     try:
         result = build(project / "content", Path(config.docs_dir), config.site_url, rebuilder=_state["rebuilder"])
     except ContentError as error:
@@ -81,22 +84,67 @@ def on_pre_build(config) -> None:
         log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
 
 
-def _refuse_unreadable_pages(project: Path, docs: Path) -> None:
-    """Stop, before MkDocs cleans site/, if a hand-written page is not UTF-8 text.
+def _refuse_broken_pages(project: Path, config) -> None:
+    """Stop, before MkDocs cleans site/, at hand-written pages MkDocs would stop at with a
+    Python traceback, after emptying site/: a page that is not UTF-8 text, and one whose
+    front matter names a theme template that does not exist (`template: wide.html`).
 
-    MkDocs would stop at that page with a Python traceback, after emptying site/. During
-    `mkdocs serve` the problem is only logged (raising would hang the server).
+    During `mkdocs serve` the problems are only logged (raising would hang the server), and
+    a page naming a missing template is shown with the theme's own (on_page_markdown).
     """
+    docs = Path(config.docs_dir)
     shown = docs.relative_to(project).as_posix() if docs.is_relative_to(project) else str(docs)
-    problems = []
+    problems, missing = [], {}
+    templates = _Templates(config)
     for relative in _hand_written_pages(docs):
-        problem = not_utf8((docs / relative).read_bytes(), f"{shown}/{relative}")
+        raw = (docs / relative).read_bytes()
+        problem = not_utf8(raw, f"{shown}/{relative}") or templates.problem(raw.decode("utf-8"), f"{shown}/{relative}")
         if problem:
             problems.append(problem)
+            missing[relative] = problem.message.startswith("the template")
+    _state["missing_template"] = {relative for relative, is_template in missing.items() if is_template}
     for problem in problems:
         log.error(str(problem))
     if problems and not _state["serving"]:
-        raise PluginError(f"{len(problems)} page(s) in {shown}/ cannot be read: nothing was built, site/ is unchanged")
+        raise PluginError(f"{len(problems)} page(s) in {shown}/ cannot be built: nothing was built, site/ is unchanged")
+
+
+class _Templates:
+    """The theme's templates, listed only if a page names one."""
+
+    def __init__(self, config):
+        self._env, self._config, self._names = None, config, None
+
+    def problem(self, text: str, display_path: str) -> Problem | None:
+        _, meta = get_data(text)
+        name = meta.get("template") if isinstance(meta, dict) else None
+        if name is None or self._exists(name):
+            return None
+        line = next((number for number, line in enumerate(text.splitlines(), 1) if line.startswith("template:")), 1)
+        # Compared without ".html", which every name shares.
+        stems = {page.removesuffix(".html"): page for page in self._pages()}
+        close = difflib.get_close_matches(str(name).removesuffix(".html"), list(stems), n=1, cutoff=0.6)
+        hint = f"did you mean '{stems[close[0]]}'?" if close else "remove the line to use the theme's page template"
+        return Problem(display_path, line, f"the template '{name}' is not one of the theme's templates", hint)
+
+    def _exists(self, name) -> bool:
+        if not isinstance(name, str):
+            return False
+        try:
+            self._environment().loader.get_source(self._environment(), name)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
+
+    def _environment(self):
+        if self._env is None:
+            self._env = self._config.theme.get_env()
+        return self._env
+
+    def _pages(self) -> list[str]:
+        # Templates a page can use, not the partials, icons and assets beside them.
+        return [name for name in self._environment().list_templates(extensions=["html"])
+                if not name.startswith((".", "partials/", "assets/"))]
 
 
 def _hand_written_pages(docs: Path) -> list[str]:
@@ -182,6 +230,8 @@ def _only_generated(entry: Path, docs: Path, generated: set[str]) -> bool:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if page.file.src_uri in _state["generated"]:
         page.edit_url = _content_edit_url(page, config)
+    elif page.file.src_uri in _state["missing_template"]:
+        page.meta.pop("template", None)  # the preview shows it with the theme's page template
     problems = errors_in(_state["problems"])
     if not (_state["serving"] and problems):
         return markdown

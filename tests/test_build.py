@@ -85,7 +85,27 @@ def test_a_hand_written_page_that_is_not_utf8_is_refused_before_the_site_is_touc
     assert result.returncode == 1
     assert "docs/about/notes.md:3: the file is not UTF-8 text (byte 0xe9) — save the file with UTF-8 encoding" \
         in result.stderr
-    assert "1 page(s) in docs/ cannot be read: nothing was built, site/ is unchanged" in result.stderr
+    assert "1 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
+
+
+def test_hand_written_pages_naming_missing_templates_are_refused_together_before_the_site_is_touched(project):
+    # MkDocs itself would stop at the first such page with a traceback, after emptying site/.
+    assert project.mkdocs_build().returncode == 0
+    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
+    (project.docs / "about" / "wide.md").write_text("---\ntitle: Wide\ntemplate: mian.html\n---\n\n# Wide\n",
+                                                   encoding="utf-8")
+    (project.docs / "about" / "odd.md").write_text("---\ntemplate: no-such.html\n---\n\n# Odd\n", encoding="utf-8")
+    (project.docs / "about" / "fine.md").write_text("---\ntemplate: main.html\n---\n\n# Fine\n", encoding="utf-8")
+    result = project.mkdocs_build()
+    assert result.returncode == 1
+    assert ("docs/about/wide.md:3: the template 'mian.html' is not one of the theme's templates"
+            " — did you mean 'main.html'?") in result.stderr
+    assert ("docs/about/odd.md:2: the template 'no-such.html' is not one of the theme's templates"
+            " — remove the line to use the theme's page template") in result.stderr
+    assert "fine.md" not in result.stderr
+    assert "2 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in result.stderr
     assert "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
 

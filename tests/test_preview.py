@@ -171,6 +171,15 @@ def test_a_saved_hand_written_page_is_served(server):
     server.settled()
 
 
+def test_a_hand_written_page_naming_a_missing_template_is_served_with_the_themes(server):
+    # MkDocs would stop the rebuild at it with a traceback; the preview logs the problem.
+    page = server.root / "docs" / "about" / "wide.md"
+    page.write_text("---\ntemplate: mian.html\n---\n\n# A wide page\n", encoding="utf-8")
+    wait_for("the page is served", lambda: "A wide page" in (server.page("about/wide/") or ""))
+    server.settled()
+    assert "docs/about/wide.md:2: the template 'mian.html' is not one of the theme's templates" in server.log()
+
+
 def test_a_broken_file_keeps_the_last_good_page_then_recovers(server):
     good_page = server.page("events/first-call/")
     assert "A call between" in good_page and BANNER not in good_page
