@@ -133,14 +133,18 @@ def test_a_warning_on_a_page_built_in_a_worker_fails_the_strict_build_once(proje
 
 
 def test_a_page_step_that_fails_in_a_worker_stops_the_build_as_it_does_without_workers(project, tmp_path):
-    # A page naming a theme template that does not exist: MkDocs logs the error and raises.
-    # In a worker, the error is logged, and raised, in the main process, the same way.
+    # A page whose theme template fails as it renders (a template naming one that does not
+    # exist is refused by the hook before the build): MkDocs logs the error and raises. In a
+    # worker, the error is logged, and raised, in the main process, the same way.
     failing = project / "docs" / "about" / "failing.md"
-    failing.write_text("---\ntemplate: no-such-template.html\n---\n\n# Failing\n", encoding="utf-8")
+    failing.write_text("---\ntemplate: failing.html\n---\n\n# Failing\n", encoding="utf-8")
+    template = project / "overrides" / "failing.html"
+    template.write_text('{% extends "main.html" %}{% block content %}{{ 1 // 0 }}{% endblock %}\n', encoding="utf-8")
     try:
         runs = {workers: _mkdocs_build(project, tmp_path / f"site-{workers}", workers) for workers in ("1", "2")}
     finally:
         failing.unlink()
+        template.unlink()
     errors = {}
     for workers, run in runs.items():
         assert run.returncode != 0
