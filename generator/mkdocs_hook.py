@@ -94,15 +94,19 @@ def _refuse_broken_pages(project: Path, config) -> None:
     """
     docs = Path(config.docs_dir)
     shown = docs.relative_to(project).as_posix() if docs.is_relative_to(project) else str(docs)
-    problems, missing = [], {}
+    problems, missing_template = [], set()
     templates = _Templates(config)
     for relative in _hand_written_pages(docs):
         raw = (docs / relative).read_bytes()
-        problem = not_utf8(raw, f"{shown}/{relative}") or templates.problem(raw.decode("utf-8"), f"{shown}/{relative}")
-        if problem:
-            problems.append(problem)
-            missing[relative] = problem.message.startswith("the template")
-    _state["missing_template"] = {relative for relative, is_template in missing.items() if is_template}
+        unreadable = not_utf8(raw, f"{shown}/{relative}")
+        if unreadable:
+            problems.append(unreadable)
+            continue
+        wrong_template = templates.problem(raw.decode("utf-8"), f"{shown}/{relative}")
+        if wrong_template:
+            problems.append(wrong_template)
+            missing_template.add(relative)
+    _state["missing_template"] = missing_template
     for problem in problems:
         log.error(str(problem))
     if problems and not _state["serving"]:
@@ -113,13 +117,16 @@ class _Templates:
     """The theme's templates, listed only if a page names one."""
 
     def __init__(self, config):
-        self._env, self._config, self._names = None, config, None
+        self._env, self._config = None, config
 
     def problem(self, text: str, display_path: str) -> Problem | None:
         _, meta = get_data(text)
-        name = meta.get("template") if isinstance(meta, dict) else None
-        if name is None or self._exists(name):
+        if not isinstance(meta, dict) or "template" not in meta:
             return None
+        name = meta["template"]
+        if isinstance(name, str) and name and self._exists(name):
+            return None
+        name = "" if name is None else name  # `template:` with no value
         line = next((number for number, line in enumerate(text.splitlines(), 1) if line.startswith("template:")), 1)
         # Compared without ".html", which every name shares.
         stems = {page.removesuffix(".html"): page for page in self._pages()}
@@ -127,9 +134,7 @@ class _Templates:
         hint = f"did you mean '{stems[close[0]]}'?" if close else "remove the line to use the theme's page template"
         return Problem(display_path, line, f"the template '{name}' is not one of the theme's templates", hint)
 
-    def _exists(self, name) -> bool:
-        if not isinstance(name, str):
-            return False
+    def _exists(self, name: str) -> bool:
         try:
             self._environment().loader.get_source(self._environment(), name)
         except jinja2.TemplateNotFound:

@@ -97,6 +97,7 @@ def test_hand_written_pages_naming_missing_templates_are_refused_together_before
     (project.docs / "about" / "wide.md").write_text("---\ntitle: Wide\ntemplate: mian.html\n---\n\n# Wide\n",
                                                    encoding="utf-8")
     (project.docs / "about" / "odd.md").write_text("---\ntemplate: no-such.html\n---\n\n# Odd\n", encoding="utf-8")
+    (project.docs / "about" / "blank.md").write_text("---\ntitle: Blank\ntemplate:\n---\n\n# Blank\n", encoding="utf-8")
     (project.docs / "about" / "fine.md").write_text("---\ntemplate: main.html\n---\n\n# Fine\n", encoding="utf-8")
     result = project.mkdocs_build()
     assert result.returncode == 1
@@ -104,8 +105,10 @@ def test_hand_written_pages_naming_missing_templates_are_refused_together_before
             " — did you mean 'main.html'?") in result.stderr
     assert ("docs/about/odd.md:2: the template 'no-such.html' is not one of the theme's templates"
             " — remove the line to use the theme's page template") in result.stderr
+    assert ("docs/about/blank.md:3: the template '' is not one of the theme's templates"
+            " — remove the line to use the theme's page template") in result.stderr
     assert "fine.md" not in result.stderr
-    assert "2 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in result.stderr
+    assert "3 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in result.stderr
     assert "Traceback" not in result.stderr
     assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
 
