@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.fast_inline import (FastInlineExtension, MembershipList, QuickLinkInlineProcessor,
-                                   SkippingInlineProcessor, needed_strings)
+from generator.fast_inline import (FastInlineExtension, MarkerAwareTocTreeprocessor, MembershipList,
+                                   QuickLinkInlineProcessor, SkippingInlineProcessor, needed_strings)
 
 # The site's extensions, as in mkdocs.yml.
 EXTENSIONS = ["admonition", "attr_list", "abbr", "tables", "footnotes", "toc"]
@@ -35,8 +35,9 @@ def test_every_inline_pattern_of_the_installed_markdown_has_a_known_string():
     assert unknown == []
     assert type(fast.inlinePatterns["link"]) is QuickLinkInlineProcessor
     assert type(fast.block_level_elements) is MembershipList
+    assert type(fast.treeprocessors["toc"]) is MarkerAwareTocTreeprocessor
     plain_order = [type(p).__name__ for p in _converters()[0].treeprocessors]
-    fast_order = [type(p).__name__.replace("Skipping", "") for p in fast.treeprocessors]
+    fast_order = [type(p).__name__.replace("Skipping", "").replace("MarkerAware", "") for p in fast.treeprocessors]
     assert fast_order == plain_order
 
 
@@ -62,7 +63,7 @@ PIECES = ["[", "]", "(", ")", "![", "[^1]", '[a](b "t")', "[a](<b c>)", "[a](b(c
           "[a](b'c)", '"', "'", "[\\]](x)", "[a](\\(x)", "[^1]: note", "<", ">", "<b>", "</b>", "<https://a.b>", "<a@b.c>",
           "&", "&amp;", "&#38;", "*", "**", "_", "__", "`", "``", "\\", "  \n", "\n", "\n\n", " ", "word",
           "a b", "[x](y.md)", "[x][r]", "[r]: z.md", "| a | b |\n|---|---|\n| c | d |\n", "- item\n", "# H\n",
-          "*[HTML]: Hyper Text\n", "HTML", "{ #id }", "!!! note\n    body\n"]
+          "*[HTML]: Hyper Text\n", "HTML", "{ #id }", "!!! note\n    body\n", "[TOC]", "\n\n[TOC]\n\n", "[TOC"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -70,6 +71,13 @@ PIECES = ["[", "]", "(", ")", "![", "[^1]", '[a](b "t")', "[a](<b c>)", "[a](b(c
 def test_any_markdown_converts_to_the_same_html(text):
     plain, fast = _both(text)
     assert fast == plain
+
+
+def test_a_page_with_the_table_of_contents_marker_gets_the_table_in_its_place():
+    text = "# Title\n\n[TOC]\n\n## First\n\n| a |\n|---|\n| [TOC] in a cell |\n\n## Second\n"
+    plain, fast = _both(text)
+    assert fast == plain
+    assert fast.count('<div class="toc">') == 1 and "[TOC] in a cell" in fast
 
 
 def test_the_hook_adds_the_extension_once(project):
