@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import jinja2  # noqa: E402
+from jinja2 import meta  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.utils.meta import get_data  # noqa: E402
@@ -60,6 +61,7 @@ def on_config(config):
 def on_pre_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
     _state["generated"] = read_manifest(Path(config.docs_dir))
+    _refuse_broken_theme(project, config)
     _refuse_broken_pages(project, config)
     try:
         result = build(project / "content", Path(config.docs_dir), config.site_url, rebuilder=_state["rebuilder"])
@@ -82,6 +84,55 @@ def on_pre_build(config) -> None:
         log.info(f"generator: {result.pages} pages, up to date (content/ and the generator unchanged)")
     else:
         log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
+
+
+def _refuse_broken_theme(project: Path, config) -> None:
+    """Stop, before MkDocs cleans site/, at a template of the theme's own folder (overrides/)
+    that Jinja cannot parse or that names a template which does not exist: MkDocs would stop
+    at the first page with a Python traceback, after emptying site/. During `mkdocs serve`
+    the problems are only logged (raising would hang the server), before MkDocs' own error.
+    """
+    custom = config.theme.custom_dir
+    if not custom or not Path(custom).is_dir():
+        return
+    env = config.theme.get_env()
+    problems = []
+    for path in sorted(Path(custom).rglob("*.html")):
+        problems.extend(_template_problems(env, path.relative_to(custom).as_posix(), path, _shown(path, project)))
+    for problem in problems:
+        log.error(str(problem))
+    if problems and not _state["serving"]:
+        raise PluginError(f"{len(problems)} problem(s) in the theme's templates in {_shown(Path(custom), project)}/: "
+                          "nothing was built, site/ is unchanged")
+
+
+def _template_problems(env, name: str, path: Path, shown: str) -> list[Problem]:
+    raw = path.read_bytes()
+    unreadable = not_utf8(raw, shown)
+    if unreadable:
+        return [unreadable]
+    source = raw.decode("utf-8")
+    try:
+        tree = env.parse(source, name, str(path))
+    except jinja2.TemplateSyntaxError as error:
+        return [Problem(shown, error.lineno or 1, f"Jinja syntax error: {error.message}",
+                        "correct the tag on this line, or the block it belongs to")]
+    problems = []
+    for named in sorted({named for named in meta.find_referenced_templates(tree) if named is not None}):
+        try:
+            env.loader.get_source(env, named)
+        except jinja2.TemplateNotFound:
+            line = next((number for number, text in enumerate(source.splitlines(), 1)
+                         if f'"{named}"' in text or f"'{named}'" in text), 1)
+            close = difflib.get_close_matches(named, env.list_templates(extensions=["html"]), n=2, cutoff=0.8)
+            problems.append(Problem(shown, line, f"the template '{named}' it names does not exist",
+                                    "did you mean " + " or ".join(f"'{name}'" for name in close) + "?" if close
+                                    else "name a template of the theme or of this folder"))
+    return problems
+
+
+def _shown(path: Path, project: Path) -> str:
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
 
 
 def _refuse_broken_pages(project: Path, config) -> None:

@@ -113,6 +113,30 @@ def test_hand_written_pages_naming_missing_templates_are_refused_together_before
     assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
 
 
+def test_theme_templates_that_cannot_be_parsed_or_name_missing_ones_are_refused_before_the_site_is_touched(project):
+    # MkDocs itself would stop at the first page with a traceback, after emptying site/.
+    assert project.mkdocs_build().returncode == 0
+    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
+    main = project.root / "overrides" / "main.html"
+    lines = main.read_text(encoding="utf-8").splitlines()
+    broken_line = len(lines) + 1
+    main.write_text("\n".join(lines) + "\n{% if %}\n", encoding="utf-8")
+    source = project.root / "overrides" / "partials" / "source.html"
+    text = source.read_text(encoding="utf-8")
+    assert '"partials/language.html"' in text
+    source.write_text(text.replace('"partials/language.html"', '"partials/langauge.html"'), encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "partials/language.html" in row)
+    result = project.mkdocs_build()
+    assert result.returncode == 1
+    assert (f"overrides/main.html:{broken_line}: Jinja syntax error: Expected an expression, got 'end of statement"
+            " block' — correct the tag on this line, or the block it belongs to") in result.stderr
+    assert (f"overrides/partials/source.html:{line}: the template 'partials/langauge.html' it names does not exist"
+            " — did you mean 'partials/language.html'") in result.stderr
+    assert "2 problem(s) in the theme's templates in overrides/: nothing was built, site/ is unchanged" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
+
+
 def test_generated_pages_are_ignored_by_git():
     gitignore = (ROOT / ".gitignore").read_text()
     for folder in ("/docs/actors/", "/docs/topics/", "/docs/positions/", "/docs/events/", "/docs/sources/", "/site/"):
