@@ -144,7 +144,7 @@ def _refuse_broken_pages(project: Path, config) -> None:
     a page naming a missing template is shown with the theme's own (on_page_markdown).
     """
     docs = Path(config.docs_dir)
-    shown = docs.relative_to(project).as_posix() if docs.is_relative_to(project) else str(docs)
+    shown = _shown(docs, project)
     problems, missing_template = [], set()
     templates = _Templates(config)
     for relative in _hand_written_pages(docs):

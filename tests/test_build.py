@@ -12,6 +12,24 @@ EXTERNAL_ASSET = re.compile(r"""<(?:script|link(?![^>]*\brel="canonical")|img|if
                             re.IGNORECASE)
 
 
+def _files(folder) -> dict:
+    """Every file under folder and its bytes: what a refused build must leave as it was."""
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _refused_build(project, break_it) -> str:
+    """After a good build, break_it(); the next build must fail, without a traceback and
+    leaving site/ as it was. Its log."""
+    assert project.mkdocs_build().returncode == 0
+    site_before = _files(project.site)
+    break_it()
+    result = project.mkdocs_build()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert _files(project.site) == site_before
+    return result.stderr
+
+
 def _warnings(log: str) -> list[str]:
     return [line for line in log.splitlines() if line.startswith(("WARNING", "ERROR"))]
 
@@ -65,76 +83,62 @@ def test_the_nav_lists_section_pages_only(fixture_site):
 
 def test_a_failed_build_keeps_the_last_good_site_and_pages(project):
     assert project.mkdocs_build().returncode == 0
-    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
-    docs_before = {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()}
+    site_before = _files(project.site)
+    docs_before = _files(project.docs)
     (project.content / "events" / "first-call.yaml").write_text("title: First call\nstatus: [held\n")
     result = project.mkdocs_build()
     assert result.returncode == 1
     assert "content/events/first-call.yaml:2: YAML syntax error" in result.stderr
     assert "Traceback" not in result.stderr
-    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
-    assert {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()} == docs_before
+    assert _files(project.site) == site_before
+    assert _files(project.docs) == docs_before
 
 
 def test_a_hand_written_page_that_is_not_utf8_is_refused_before_the_site_is_touched(project):
     # MkDocs itself would stop at such a page with a traceback, after emptying site/.
-    assert project.mkdocs_build().returncode == 0
-    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
-    (project.docs / "about" / "notes.md").write_bytes("# Notes\n\nSaved as Latin-1: café\n".encode("latin-1"))
-    result = project.mkdocs_build()
-    assert result.returncode == 1
-    assert "docs/about/notes.md:3: the file is not UTF-8 text (byte 0xe9) — save the file with UTF-8 encoding" \
-        in result.stderr
-    assert "1 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
+    stderr = _refused_build(project, lambda: (project.docs / "about" / "notes.md").write_bytes(
+        "# Notes\n\nSaved as Latin-1: café\n".encode("latin-1")))
+    assert "docs/about/notes.md:3: the file is not UTF-8 text (byte 0xe9) — save the file with UTF-8 encoding" in stderr
+    assert "1 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in stderr
 
 
 def test_hand_written_pages_naming_missing_templates_are_refused_together_before_the_site_is_touched(project):
     # MkDocs itself would stop at the first such page with a traceback, after emptying site/.
-    assert project.mkdocs_build().returncode == 0
-    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
-    (project.docs / "about" / "wide.md").write_text("---\ntitle: Wide\ntemplate: mian.html\n---\n\n# Wide\n",
-                                                   encoding="utf-8")
-    (project.docs / "about" / "odd.md").write_text("---\ntemplate: no-such.html\n---\n\n# Odd\n", encoding="utf-8")
-    (project.docs / "about" / "blank.md").write_text("---\ntitle: Blank\ntemplate:\n---\n\n# Blank\n", encoding="utf-8")
-    (project.docs / "about" / "fine.md").write_text("---\ntemplate: main.html\n---\n\n# Fine\n", encoding="utf-8")
-    result = project.mkdocs_build()
-    assert result.returncode == 1
+    pages = {"wide.md": "---\ntitle: Wide\ntemplate: mian.html\n---\n\n# Wide\n",
+             "odd.md": "---\ntemplate: no-such.html\n---\n\n# Odd\n",
+             "blank.md": "---\ntitle: Blank\ntemplate:\n---\n\n# Blank\n",
+             "fine.md": "---\ntemplate: main.html\n---\n\n# Fine\n"}
+    stderr = _refused_build(project, lambda: [(project.docs / "about" / name).write_text(text, encoding="utf-8")
+                                              for name, text in pages.items()])
     assert ("docs/about/wide.md:3: the template 'mian.html' is not one of the theme's templates"
-            " — did you mean 'main.html'?") in result.stderr
+            " — did you mean 'main.html'?") in stderr
     assert ("docs/about/odd.md:2: the template 'no-such.html' is not one of the theme's templates"
-            " — remove the line to use the theme's page template") in result.stderr
+            " — remove the line to use the theme's page template") in stderr
     assert ("docs/about/blank.md:3: the template '' is not one of the theme's templates"
-            " — remove the line to use the theme's page template") in result.stderr
-    assert "fine.md" not in result.stderr
-    assert "3 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
+            " — remove the line to use the theme's page template") in stderr
+    assert "fine.md" not in stderr
+    assert "3 page(s) in docs/ cannot be built: nothing was built, site/ is unchanged" in stderr
 
 
 def test_theme_templates_that_cannot_be_parsed_or_name_missing_ones_are_refused_before_the_site_is_touched(project):
     # MkDocs itself would stop at the first page with a traceback, after emptying site/.
-    assert project.mkdocs_build().returncode == 0
-    site_before = {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()}
     main = project.root / "overrides" / "main.html"
     lines = main.read_text(encoding="utf-8").splitlines()
-    broken_line = len(lines) + 1
-    main.write_text("\n".join(lines) + "\n{% if %}\n", encoding="utf-8")
     source = project.root / "overrides" / "partials" / "source.html"
     text = source.read_text(encoding="utf-8")
     assert '"partials/language.html"' in text
-    source.write_text(text.replace('"partials/language.html"', '"partials/langauge.html"'), encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "partials/language.html" in row)
-    result = project.mkdocs_build()
-    assert result.returncode == 1
-    assert (f"overrides/main.html:{broken_line}: Jinja syntax error: Expected an expression, got 'end of statement"
-            " block' — correct the tag on this line, or the block it belongs to") in result.stderr
+
+    def break_them():
+        main.write_text("\n".join(lines) + "\n{% if %}\n", encoding="utf-8")
+        source.write_text(text.replace('"partials/language.html"', '"partials/langauge.html"'), encoding="utf-8")
+
+    stderr = _refused_build(project, break_them)
+    assert (f"overrides/main.html:{len(lines) + 1}: Jinja syntax error: Expected an expression, got 'end of"
+            " statement block' — correct the tag on this line, or the block it belongs to") in stderr
     assert (f"overrides/partials/source.html:{line}: the template 'partials/langauge.html' it names does not exist"
-            " — did you mean 'partials/language.html'") in result.stderr
-    assert "2 problem(s) in the theme's templates in overrides/: nothing was built, site/ is unchanged" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert {p: p.read_bytes() for p in project.site.rglob("*") if p.is_file()} == site_before
+            " — did you mean 'partials/language.html'") in stderr
+    assert "2 problem(s) in the theme's templates in overrides/: nothing was built, site/ is unchanged" in stderr
 
 
 def test_generated_pages_are_ignored_by_git():
