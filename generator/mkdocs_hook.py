@@ -61,8 +61,9 @@ def on_config(config):
 def on_pre_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
     _state["generated"] = read_manifest(Path(config.docs_dir))
-    _refuse_broken_theme(project, config)
-    _refuse_broken_pages(project, config)
+    theme = _Theme(config)
+    _refuse_broken_theme(project, config, theme)
+    _refuse_broken_pages(project, config, theme)
     try:
         result = build(project / "content", Path(config.docs_dir), config.site_url, rebuilder=_state["rebuilder"])
     except ContentError as error:
@@ -86,7 +87,7 @@ def on_pre_build(config) -> None:
         log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
 
 
-def _refuse_broken_theme(project: Path, config) -> None:
+def _refuse_broken_theme(project: Path, config, theme: _Theme) -> None:
     """Stop, before MkDocs cleans site/, at a template of the theme's own folder (overrides/)
     that Jinja cannot parse or that names a template which does not exist: MkDocs would stop
     at the first page with a Python traceback, after emptying site/. During `mkdocs serve`
@@ -95,10 +96,9 @@ def _refuse_broken_theme(project: Path, config) -> None:
     custom = config.theme.custom_dir
     if not custom or not Path(custom).is_dir():
         return
-    env = config.theme.get_env()
     problems = []
     for path in sorted(Path(custom).rglob("*.html")):
-        problems.extend(_template_problems(env, path.relative_to(custom).as_posix(), path, _shown(path, project)))
+        problems.extend(_template_problems(theme, path.relative_to(custom).as_posix(), path, _shown(path, project)))
     for problem in problems:
         log.error(str(problem))
     if problems and not _state["serving"]:
@@ -106,28 +106,27 @@ def _refuse_broken_theme(project: Path, config) -> None:
                           "nothing was built, site/ is unchanged")
 
 
-def _template_problems(env, name: str, path: Path, shown: str) -> list[Problem]:
+def _template_problems(theme: _Theme, name: str, path: Path, shown: str) -> list[Problem]:
     raw = path.read_bytes()
     unreadable = not_utf8(raw, shown)
     if unreadable:
         return [unreadable]
     source = raw.decode("utf-8")
     try:
-        tree = env.parse(source, name, str(path))
+        tree = theme.env.parse(source, name, str(path))
     except jinja2.TemplateSyntaxError as error:
         return [Problem(shown, error.lineno or 1, f"Jinja syntax error: {error.message}",
                         "correct the tag on this line, or the block it belongs to")]
     problems = []
     for named in sorted({named for named in meta.find_referenced_templates(tree) if named is not None}):
-        try:
-            env.loader.get_source(env, named)
-        except jinja2.TemplateNotFound:
-            line = next((number for number, text in enumerate(source.splitlines(), 1)
-                         if f'"{named}"' in text or f"'{named}'" in text), 1)
-            close = difflib.get_close_matches(named, env.list_templates(extensions=["html"]), n=2, cutoff=0.8)
-            problems.append(Problem(shown, line, f"the template '{named}' it names does not exist",
-                                    "did you mean " + " or ".join(f"'{name}'" for name in close) + "?" if close
-                                    else "name a template of the theme or of this folder"))
+        if theme.exists(named):
+            continue
+        line = next((number for number, text in enumerate(source.splitlines(), 1)
+                     if f'"{named}"' in text or f"'{named}'" in text), 1)
+        close = difflib.get_close_matches(named, theme.names(), n=2, cutoff=0.8)
+        problems.append(Problem(shown, line, f"the template '{named}' it names does not exist",
+                                "did you mean " + " or ".join(f"'{name}'" for name in close) + "?" if close
+                                else "name a template of the theme or of this folder"))
     return problems
 
 
@@ -135,7 +134,7 @@ def _shown(path: Path, project: Path) -> str:
     return path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
 
 
-def _refuse_broken_pages(project: Path, config) -> None:
+def _refuse_broken_pages(project: Path, config, theme: _Theme) -> None:
     """Stop, before MkDocs cleans site/, at hand-written pages MkDocs would stop at with a
     Python traceback, after emptying site/: a page that is not UTF-8 text, and one whose
     front matter names a theme template that does not exist (`template: wide.html`).
@@ -146,14 +145,13 @@ def _refuse_broken_pages(project: Path, config) -> None:
     docs = Path(config.docs_dir)
     shown = _shown(docs, project)
     problems, missing_template = [], set()
-    templates = _Templates(config)
     for relative in _hand_written_pages(docs):
         raw = (docs / relative).read_bytes()
         unreadable = not_utf8(raw, f"{shown}/{relative}")
         if unreadable:
             problems.append(unreadable)
             continue
-        wrong_template = templates.problem(raw.decode("utf-8"), f"{shown}/{relative}")
+        wrong_template = _page_template_problem(theme, raw.decode("utf-8"), f"{shown}/{relative}")
         if wrong_template:
             problems.append(wrong_template)
             missing_template.add(relative)
@@ -164,43 +162,46 @@ def _refuse_broken_pages(project: Path, config) -> None:
         raise PluginError(f"{len(problems)} page(s) in {shown}/ cannot be built: nothing was built, site/ is unchanged")
 
 
-class _Templates:
-    """The theme's templates, listed only if a page names one."""
+def _page_template_problem(theme: _Theme, text: str, display_path: str) -> Problem | None:
+    """The problem with a page whose front matter names a template the theme does not have."""
+    _, meta = get_data(text)
+    if not isinstance(meta, dict) or "template" not in meta:
+        return None
+    name = meta["template"]
+    if isinstance(name, str) and name and theme.exists(name):
+        return None
+    name = "" if name is None else name  # `template:` with no value
+    line = next((number for number, line in enumerate(text.splitlines(), 1) if line.startswith("template:")), 1)
+    # Only templates a page can use, not the partials, icons and assets beside them; compared
+    # without ".html", which every name shares.
+    stems = {page.removesuffix(".html"): page for page in theme.names()
+             if not page.startswith((".", "partials/", "assets/"))}
+    close = difflib.get_close_matches(str(name).removesuffix(".html"), list(stems), n=1, cutoff=0.6)
+    hint = f"did you mean '{stems[close[0]]}'?" if close else "remove the line to use the theme's page template"
+    return Problem(display_path, line, f"the template '{name}' is not one of the theme's templates", hint)
+
+
+class _Theme:
+    """The theme's templates as MkDocs will look them up; its environment made only if asked."""
 
     def __init__(self, config):
-        self._env, self._config = None, config
+        self._config, self._env = config, None
 
-    def problem(self, text: str, display_path: str) -> Problem | None:
-        _, meta = get_data(text)
-        if not isinstance(meta, dict) or "template" not in meta:
-            return None
-        name = meta["template"]
-        if isinstance(name, str) and name and self._exists(name):
-            return None
-        name = "" if name is None else name  # `template:` with no value
-        line = next((number for number, line in enumerate(text.splitlines(), 1) if line.startswith("template:")), 1)
-        # Compared without ".html", which every name shares.
-        stems = {page.removesuffix(".html"): page for page in self._pages()}
-        close = difflib.get_close_matches(str(name).removesuffix(".html"), list(stems), n=1, cutoff=0.6)
-        hint = f"did you mean '{stems[close[0]]}'?" if close else "remove the line to use the theme's page template"
-        return Problem(display_path, line, f"the template '{name}' is not one of the theme's templates", hint)
-
-    def _exists(self, name: str) -> bool:
-        try:
-            self._environment().loader.get_source(self._environment(), name)
-        except jinja2.TemplateNotFound:
-            return False
-        return True
-
-    def _environment(self):
+    @property
+    def env(self):
         if self._env is None:
             self._env = self._config.theme.get_env()
         return self._env
 
-    def _pages(self) -> list[str]:
-        # Templates a page can use, not the partials, icons and assets beside them.
-        return [name for name in self._environment().list_templates(extensions=["html"])
-                if not name.startswith((".", "partials/", "assets/"))]
+    def exists(self, name: str) -> bool:
+        try:
+            self.env.loader.get_source(self.env, name)
+        except jinja2.TemplateNotFound:
+            return False
+        return True
+
+    def names(self) -> list[str]:
+        return self.env.list_templates(extensions=["html"])
 
 
 def _hand_written_pages(docs: Path) -> list[str]:

@@ -121,8 +121,9 @@ class TemplateCodeCache(jinja2.BytecodeCache):
     process and the workers it forks, and, given a folder, on disk for the next build.
 
     Compiling Material's templates took 0.2 s of every build, before MkDocs' workers could
-    start; loading their code takes a few milliseconds. Jinja checks each template's checksum and its own version when it
-    loads code, so a changed template or another Jinja is compiled again.
+    start; loading their code takes a few milliseconds. Jinja checks each template's
+    checksum and its own version when it loads code, so a changed template or another Jinja
+    is compiled again.
     """
 
     REFERENCES = "theme-references.json"
@@ -149,14 +150,10 @@ class TemplateCodeCache(jinja2.BytecodeCache):
 
     def references(self, name: str, checksum: str) -> list[str] | None:
         """The templates a template of this checksum names, as found when it was compiled."""
-        if self._references is None:
-            self._references = self._read_references()
-        return self._references.get(f"{name}\0{checksum}")
+        return self._known_references().get(f"{name}\0{checksum}")
 
     def note_references(self, name: str, checksum: str, names: list[str]) -> None:
-        if self._references is None:
-            self._references = self._read_references()
-        self._references[f"{name}\0{checksum}"] = names
+        self._known_references()[f"{name}\0{checksum}"] = names
         self._references_changed = True
 
     def save_references(self) -> None:
@@ -168,6 +165,12 @@ class TemplateCodeCache(jinja2.BytecodeCache):
             with tempfile.NamedTemporaryFile("w", dir=self.disk.directory, suffix=".tmp", delete=False) as file:
                 json.dump(self._references, file)
             os.replace(file.name, target)
+
+    def _known_references(self) -> dict[str, list[str]]:
+        # Read from disk once, when compile_ahead first asks.
+        if self._references is None:
+            self._references = self._read_references()
+        return self._references
 
     def _read_references(self) -> dict[str, list[str]]:
         if self.disk is None:
