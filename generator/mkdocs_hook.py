@@ -61,9 +61,7 @@ def on_config(config):
 def on_pre_build(config) -> None:
     project = Path(config.config_file_path).resolve().parent
     _state["generated"] = read_manifest(Path(config.docs_dir))
-    theme = _Theme(config)
-    _refuse_broken_theme(project, config, theme)
-    _refuse_broken_pages(project, config, theme)
+    _refuse_broken_files(project, config)
     try:
         result = build(project / "content", Path(config.docs_dir), config.site_url, rebuilder=_state["rebuilder"])
     except ContentError as error:
@@ -87,23 +85,33 @@ def on_pre_build(config) -> None:
         log.info(f"generator: {result.pages} pages, {len(report.written)} written, {len(report.removed)} removed")
 
 
-def _refuse_broken_theme(project: Path, config, theme: _Theme) -> None:
-    """Stop, before MkDocs cleans site/, at a template of the theme's own folder (overrides/)
-    that Jinja cannot parse or that names a template which does not exist: MkDocs would stop
-    at the first page with a Python traceback, after emptying site/. During `mkdocs serve`
-    the problems are only logged (raising would hang the server), before MkDocs' own error.
+def _refuse_broken_files(project: Path, config) -> None:
+    """Stop, before MkDocs cleans site/, at every hand-written file MkDocs would stop at with
+    a Python traceback, after emptying site/ (the theme's templates, the pages), all in one
+    run. During `mkdocs serve` the problems are only logged (raising would hang the server).
+    """
+    theme = _Theme(config)
+    refused = [summary for summary in (_broken_theme(project, config, theme), _broken_pages(project, config, theme))
+               if summary]
+    if refused and not _state["serving"]:
+        raise PluginError("; ".join(refused) + ": nothing was built, site/ is unchanged")
+
+
+def _broken_theme(project: Path, config, theme: _Theme) -> str | None:
+    """Templates of the theme's own folder (overrides/) that Jinja cannot parse or that name
+    a template which does not exist: MkDocs would stop at the first page with a Python
+    traceback. Logs each problem; returns what to say of them all, or None. During
+    `mkdocs serve`, MkDocs' own error follows.
     """
     custom = config.theme.custom_dir
     if not custom or not Path(custom).is_dir():
-        return
+        return None
     problems = []
     for path in sorted(Path(custom).rglob("*.html")):
         problems.extend(_template_problems(theme, path.relative_to(custom).as_posix(), path, _shown(path, project)))
     for problem in problems:
         log.error(str(problem))
-    if problems and not _state["serving"]:
-        raise PluginError(f"{len(problems)} problem(s) in the theme's templates in {_shown(Path(custom), project)}/: "
-                          "nothing was built, site/ is unchanged")
+    return f"{len(problems)} problem(s) in the theme's templates in {_shown(Path(custom), project)}/" if problems else None
 
 
 def _template_problems(theme: _Theme, name: str, path: Path, shown: str) -> list[Problem]:
@@ -134,13 +142,13 @@ def _shown(path: Path, project: Path) -> str:
     return path.relative_to(project).as_posix() if path.is_relative_to(project) else path.as_posix()
 
 
-def _refuse_broken_pages(project: Path, config, theme: _Theme) -> None:
-    """Stop, before MkDocs cleans site/, at hand-written pages MkDocs would stop at with a
-    Python traceback, after emptying site/: a page that is not UTF-8 text, and one whose
-    front matter names a theme template that does not exist (`template: wide.html`).
+def _broken_pages(project: Path, config, theme: _Theme) -> str | None:
+    """Hand-written pages MkDocs would stop at with a Python traceback: a page that is not
+    UTF-8 text, and one whose front matter names a theme template that does not exist
+    (`template: wide.html`). Logs each problem; returns what to say of them all, or None.
 
-    During `mkdocs serve` the problems are only logged (raising would hang the server), and
-    a page naming a missing template is shown with the theme's own (on_page_markdown).
+    During `mkdocs serve`, a page naming a missing template is shown with the theme's own
+    (on_page_markdown).
     """
     docs = Path(config.docs_dir)
     shown = _shown(docs, project)
@@ -158,8 +166,7 @@ def _refuse_broken_pages(project: Path, config, theme: _Theme) -> None:
     _state["missing_template"] = missing_template
     for problem in problems:
         log.error(str(problem))
-    if problems and not _state["serving"]:
-        raise PluginError(f"{len(problems)} page(s) in {shown}/ cannot be built: nothing was built, site/ is unchanged")
+    return f"{len(problems)} page(s) in {shown}/ cannot be built" if problems else None
 
 
 def _page_template_problem(theme: _Theme, text: str, display_path: str) -> Problem | None:

@@ -141,6 +141,21 @@ def test_theme_templates_that_cannot_be_parsed_or_name_missing_ones_are_refused_
     assert "2 problem(s) in the theme's templates in overrides/: nothing was built, site/ is unchanged" in stderr
 
 
+def test_a_broken_theme_template_and_a_broken_page_are_both_reported_in_one_run(project):
+    main = project.root / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+
+    def break_both():
+        main.write_text(text + "{% if %}\n", encoding="utf-8")
+        (project.docs / "about" / "wide.md").write_text("---\ntemplate: mian.html\n---\n\n# Wide\n", encoding="utf-8")
+
+    stderr = _refused_build(project, break_both)
+    assert "overrides/main.html:" in stderr and "Jinja syntax error" in stderr
+    assert "docs/about/wide.md:2: the template 'mian.html' is not one of the theme's templates" in stderr
+    assert ("1 problem(s) in the theme's templates in overrides/; 1 page(s) in docs/ cannot be built:"
+            " nothing was built, site/ is unchanged") in stderr
+
+
 def test_generated_pages_are_ignored_by_git():
     gitignore = (ROOT / ".gitignore").read_text()
     for folder in ("/docs/actors/", "/docs/topics/", "/docs/positions/", "/docs/events/", "/docs/sources/", "/site/"):
