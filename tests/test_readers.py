@@ -5,10 +5,13 @@ What a browser must prove (search, axe-core, requests, screenshots) is in tests/
 
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.names import NameIndex, autolink, entity_names, glossary_terms, names_pattern, with_tooltips
+from generator.names import NameIndex, _spellings_used, autolink, entity_names, glossary_terms, names_pattern, with_tooltips
 from generator.pipeline import check
 from generator.render import plain
 
@@ -145,6 +148,31 @@ def test_one_pattern_finds_every_name_longest_first(project):
     southland.write_text(southland.read_text().replace("aliases: []", "aliases: [the North]"))
     graph, _ = check(project.content)
     assert "the North" not in entity_names(graph).ids  # two entities share it: it links neither
+
+
+# Letters, digits, separators and characters beyond ASCII, some of which change length
+# when lower-cased: what the word test before the search must get right.
+TERM_PIECES = ["truce", "Truce", "zone", "a", "7", "_", "-", " ", ".", "é", "É", "İ", "–", "“", "ß", "Ω"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TERM_PIECES), min_size=1, max_size=4).map("".join), min_size=1, max_size=4),
+       st.data())
+def test_the_word_test_never_hides_a_term_the_search_would_find(spellings, data):
+    terms = [SimpleNamespace(term=spelling, aliases=(), definition="d") for spelling in spellings
+             if spelling.strip()]
+    if not terms:
+        return
+    # Text made of the spellings themselves among other pieces, so that most examples hold one.
+    text = "".join(data.draw(st.lists(st.sampled_from(TERM_PIECES + spellings + ["[x](y.md)", "\n", "*"]),
+                                      max_size=12)))
+    glossary = glossary_terms(SimpleNamespace(glossary={i: t for i, t in enumerate(terms)}), plain)
+    lowered = " " + text.lower()
+    if len(lowered) == len(text) + 1:
+        searched = {text[m.start(1) - 1:m.end(1) - 1] for m in glossary.pattern.finditer(lowered)}
+    else:
+        searched = {m.group(1) for m in glossary.any_case.finditer(" " + text)}
+    assert _spellings_used(text, glossary) == searched
 
 
 def test_glossary_tooltips_are_added_only_where_a_term_is_used(html):
