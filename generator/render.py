@@ -232,7 +232,18 @@ def make_environment() -> jinja2.Environment:
 
     env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS, json_ld=json_ld_text, diagrams=diagrams,
                        views=views, human_date=human_date)
+    _share_macros(env)
     return env
+
+
+MACROS = "_macros.md.j2"
+
+
+def _share_macros(env: jinja2.Environment) -> None:
+    # The macros every page uses, as the global `m`: the same module an {% import %} of
+    # them gives, without the import's comparison of the page's globals with the
+    # template's at every page (a twentieth of the render time).
+    env.globals["m"] = env.get_template(MACROS).module
 
 
 @dataclass(frozen=True)
@@ -298,6 +309,7 @@ def current_environment() -> jinja2.Environment:
     env, fingerprint = make_environment(), templates_fingerprint()
     if _loaded.get("fingerprint") != fingerprint:
         env.cache.clear()
+        _share_macros(env)
         _loaded["fingerprint"] = fingerprint
     return env
 
