@@ -19,6 +19,15 @@ MATRIX_TOPICS = 25
 LISTED = 60
 
 
+def among(entity_ids, records) -> list[str]:
+    """The ids, in order, that are keys of records (the citing entities of one kind).
+
+    Jinja's select("in", …) filter did the same through several calls per id: on a
+    source's page, a twentieth of its render time.
+    """
+    return [entity_id for entity_id in entity_ids if entity_id in records]
+
+
 def recent_events(graph: SiteGraph) -> list[str]:
     """The ids of the latest RECENT_EVENTS events, in date order."""
     return list(graph.events)[-RECENT_EVENTS:]
