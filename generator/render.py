@@ -181,15 +181,25 @@ def part_label(key: str) -> str:
     return "0–9 and others" if key == "0" else key.upper()
 
 
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"[*_`]")
+
+
 def plain(text: str) -> str:
     """Text without Markdown links or emphasis, for meta descriptions."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return " ".join(re.sub(r"[*_`]", "", text).split())
+    # Most texts hold no link or no emphasis: the tests in C spare the searches.
+    if "](" in text:
+        text = _MARKDOWN_LINK.sub(r"\1", text)
+    if "*" in text or "_" in text or "`" in text:
+        text = _EMPHASIS.sub("", text)
+    return " ".join(text.split())
 
 
 def readable(graph: SiteGraph, markdown: str) -> str:
     """Plain text with every [[id]] shown as its label or the entity's name."""
-    return plain(WIKILINK.sub(lambda m: m.group(2) or graph.title(m.group(1).strip()), markdown))
+    if "[[" in markdown:
+        markdown = WIKILINK.sub(lambda m: m.group(2) or graph.title(m.group(1).strip()), markdown)
+    return plain(markdown)
 
 
 def shorten(text: str, limit: int) -> str:
