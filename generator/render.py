@@ -103,7 +103,9 @@ class PageContext:
 
     def text(self, markdown: str, names: bool = True) -> str:
         """Free text from content: every [[id]] a link, and the first mention of a known name too."""
-        linked = WIKILINK.sub(lambda m: self.link(m.group(1).strip(), m.group(2)), markdown)
+        linked = markdown
+        if "[[" in markdown:  # most texts link nothing by hand: spare the search
+            linked = WIKILINK.sub(lambda m: self.link(m.group(1).strip(), m.group(2)), markdown)
         return autolink(linked, self._names, self._linked, self.link) if names else linked
 
     def description(self, markdown: str, limit: int = 160) -> str:
