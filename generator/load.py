@@ -195,12 +195,14 @@ def _display(path: Path, root: Path) -> str:
 
 def load_file(path: Path | str, kind: str, display_path: str) -> Document | list[Problem]:
     """Load one YAML file into a Document, or return the problems that prevent it."""
-    path = Path(path)
+    # os, not pathlib: making a Path and opening through it was a tenth of loading 10,000 files.
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as error:
         return [Problem(display_path, 1, f"cannot read the file: {error.strerror}")]
-    return parse_document(raw, kind, path.stem if kind != "site" else "site", display_path)
+    doc_id = os.path.splitext(os.path.basename(path))[0] if kind != "site" else "site"
+    return parse_document(raw, kind, doc_id, display_path)
 
 
 def not_utf8(raw: bytes, display_path: str) -> Problem | None:
