@@ -119,8 +119,11 @@ def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
 
 
 def _sources_of(record: Record) -> list[str]:
-    found = list(getattr(record, "sources", ()))
-    for stance in getattr(record, "stances", ()):
+    # Read from the record's fields (a pydantic model keeps them in __dict__): getattr with
+    # a default goes through pydantic's __getattr__ and an exception for a missing field.
+    fields = record.__dict__
+    found = list(fields.get("sources", ()))
+    for stance in fields.get("stances", ()):
         found.extend(stance.sources)
     return found
 
@@ -140,9 +143,9 @@ def _texts_with_links(value) -> Iterator[str]:
         if "[[" in value:
             yield value
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name, field_value in value.__dict__.items():  # its fields, in order
             if name != "id":
-                yield from _texts_with_links(getattr(value, name))
+                yield from _texts_with_links(field_value)
     elif isinstance(value, tuple):
         for item in value:
             yield from _texts_with_links(item)
