@@ -138,7 +138,7 @@ def _wikilinks_of(record: Record) -> list[str]:
 
 
 def _texts_with_links(value) -> Iterator[str]:
-    # walk_fields without the field paths, which link does not need: a fifth of linking.
+    # Every text of a record that may hold a [[id]] link, found without the field paths.
     if isinstance(value, str):
         if "[[" in value:
             yield value

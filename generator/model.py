@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date as _date
-from typing import Annotated, Any, Iterator, Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -237,16 +237,3 @@ MODELS: dict[str, type[BaseModel]] = {
     "sources": Source,
     "glossary": GlossaryTerm,
 }
-
-
-def walk_fields(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
-    """Every leaf value of a record with its field path, like ("stances", 0, "summary")."""
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            if name != "id":
-                yield from walk_fields(getattr(value, name), path + (name,))
-    elif isinstance(value, tuple):
-        for index, item in enumerate(value):
-            yield from walk_fields(item, path + (index,))
-    else:
-        yield path, value
