@@ -36,7 +36,8 @@ from generator.write import MANIFEST, read_manifest  # noqa: E402
 
 log = logging.getLogger("mkdocs.generator")
 _state = {"serving": False, "problems": (), "generated": set(), "rebuilder": None, "banner_shown": False,
-          "command": "", "dirty": False, "missing_template": set()}
+          "command": "", "dirty": False, "missing_template": set(), "broken_templates": set(),
+          "theme_files": (), "theme_built": None}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -101,17 +102,49 @@ def _broken_theme(project: Path, config, theme: _Theme) -> str | None:
     """Templates of the theme's own folder (overrides/) that Jinja cannot parse or that name
     a template which does not exist: MkDocs would stop at the first page with a Python
     traceback. Logs each problem; returns what to say of them all, or None. During
-    `mkdocs serve`, MkDocs' own error follows.
+    `mkdocs serve`, the preview is built without them (on_env).
     """
+    _state["broken_templates"] = set()
     custom = config.theme.custom_dir
     if not custom or not Path(custom).is_dir():
+        _state["theme_files"] = ()
         return None
+    _state["theme_files"] = tuple(sorted((path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
+                                         for path in Path(custom).rglob("*") if path.is_file()))
     problems = []
     for path in sorted(Path(custom).rglob("*.html")):
-        problems.extend(_template_problems(theme, path.relative_to(custom).as_posix(), path, _shown(path, project)))
+        name = path.relative_to(custom).as_posix()
+        found = _template_problems(theme, name, path, _shown(path, project))
+        if found:
+            problems.extend(found)
+            _state["broken_templates"].add(name)
     for problem in problems:
         log.error(str(problem))
+    if problems and _state["serving"]:
+        log.error("the preview uses the theme's own version of each of those templates (or leaves it out) until"
+                  " they are fixed")
     return f"{len(problems)} problem(s) in the theme's templates in {_shown(Path(custom), project)}/" if problems else None
+
+
+class _ThemeWithout(jinja2.BaseLoader):
+    """The theme's templates as MkDocs finds them, except some of the custom folder's: those
+    come from the theme itself, or are empty when the theme has none of that name."""
+
+    def __init__(self, loader: jinja2.FileSystemLoader, custom_dir: str, names: set[str]):
+        self._loader, self._names = loader, names
+        self._theme_own = jinja2.FileSystemLoader(
+            [folder for folder in loader.searchpath if Path(folder).resolve() != Path(custom_dir).resolve()])
+
+    def get_source(self, environment, template):
+        if template not in self._names:
+            return self._loader.get_source(environment, template)
+        try:
+            return self._theme_own.get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            return "", None, lambda: True
+
+    def list_templates(self):
+        return self._loader.list_templates()
 
 
 def _template_problems(theme: _Theme, name: str, path: Path, shown: str) -> list[Problem]:
@@ -229,11 +262,14 @@ def _hand_written_pages(docs: Path) -> list[str]:
 def on_files(files, config):
     # `mkdocs serve --dirty` rebuilds only pages whose Markdown changed; the error banner
     # comes and goes on every page, so when it does, every page is rebuilt.
+    # So does a saved template of the theme's folder (overrides/), which every page shows.
     banner = _state["serving"] and bool(errors_in(_state["problems"]))
-    if banner != _state["banner_shown"]:
+    theme_saved = _state["theme_built"] is not None and _state["theme_files"] != _state["theme_built"]
+    if banner != _state["banner_shown"] or (_state["serving"] and theme_saved):
         for file in files.documentation_pages():
             file.is_modified = lambda: True
         _state["banner_shown"] = banner
+    _state["theme_built"] = _state["theme_files"]
     return files
 
 
@@ -263,6 +299,9 @@ def on_env(env, config, files):
     # of them take the templates compiled once (theme_once.compile_ahead), by checksum,
     # and keep them on disk for the next build.
     env.bytecode_cache = theme_once.on_disk()
+    if _state["serving"] and _state["broken_templates"] and isinstance(env.loader, jinja2.FileSystemLoader):
+        # MkDocs would stop the rebuild at them with a traceback (_broken_theme logged why).
+        env.loader = _ThemeWithout(env.loader, config.theme.custom_dir, _state["broken_templates"])
     if theme_once.enabled():
         env.globals.update(nav_once=theme_once.NavOnce(), folder_once=theme_once.FolderOnce(),
                            header_once=theme_once.HeaderOnce())

@@ -180,6 +180,32 @@ def test_a_hand_written_page_naming_a_missing_template_is_served_with_the_themes
     assert "docs/about/wide.md:2: the template 'mian.html' is not one of the theme's templates" in server.log()
 
 
+def test_a_broken_theme_template_is_left_out_of_the_preview_until_fixed(server):
+    # MkDocs would stop every rebuild at it with a traceback; the preview logs the problem
+    # and uses the theme's own version of the template meanwhile.
+    partial = server.root / "overrides" / "partials" / "copyright.html"
+    footer = lambda: server.page("events/first-call/") or ""  # noqa: E731
+    partial.write_text('<div class="md-copyright">A custom footer line</div>\n', encoding="utf-8")
+    wait_for("the custom footer", lambda: "A custom footer line" in footer())
+    server.settled()
+    partial.write_text('<div class="md-copyright">A custom footer line{% if %}</div>\n', encoding="utf-8")
+    wait_for("the theme's own footer", lambda: "A custom footer line" not in footer() and "Material for MkDocs" in footer())
+    server.settled()
+    log = server.log()
+    assert "ERROR   -  overrides/partials/copyright.html:1: Jinja syntax error:" in log
+    assert "the preview uses the theme's own version of each of those templates" in log
+    assert "A call between" in footer()
+    partial.write_text('<div class="md-copyright">A fixed footer line</div>\n', encoding="utf-8")
+    wait_for("the fixed footer", lambda: "A fixed footer line" in footer())
+    server.settled()
+    # A template that names one that does not exist would stop the rebuild just the same.
+    partial.write_text('A fixed footer line{% include "partials/copyrite.html" %}\n', encoding="utf-8")
+    wait_for("the theme's own footer again", lambda: "A fixed footer line" not in footer() and "Material for MkDocs" in footer())
+    server.settled()
+    assert ("overrides/partials/copyright.html:1: the template 'partials/copyrite.html' it names does not exist"
+            " — did you mean 'partials/copyright.html'") in server.log()
+
+
 def test_a_broken_file_keeps_the_last_good_page_then_recovers(server):
     good_page = server.page("events/first-call/")
     assert "A call between" in good_page and BANNER not in good_page

@@ -67,3 +67,12 @@ def test_an_edit_shows_and_the_error_banner_reaches_pages_that_did_not_change(se
     event.write_text(good)
     assert _eventually(lambda: "River Pact" in page("/actors/river-pact/")
                        and "The content has" not in page("/actors/river-pact/"))
+
+
+def test_a_saved_theme_template_reaches_pages_that_did_not_change(served):
+    project, page = served
+    partial = project.root / "overrides" / "partials" / "copyright.html"
+    partial.write_text('<div class="md-copyright">A footer saved while serving</div>\n', encoding="utf-8")
+    # No page's Markdown changed, yet every page shows the theme's templates.
+    assert _eventually(lambda: "A footer saved while serving" in page("/actors/river-pact/"))
+    assert "A footer saved while serving" in page("/")
