@@ -78,6 +78,12 @@ CASES = {
     "unknown reference": (EVENT, edited(EVENT, "[ada-north, southland]", "[ada-nort, southland]"), [
         f"{EVENT}:5: participants[0]: unknown actor 'ada-nort' — did you mean 'ada-north'?",
     ]),
+    "unknown source of a stance": (POSITION, edited(POSITION, "sources: [courier-note]", "sources: [courier-nte]"), [
+        f"{POSITION}:13: stances[1].sources[0]: unknown source 'courier-nte' — did you mean 'courier-note'?",
+    ]),
+    "position of an unknown actor": (POSITION, edited(POSITION, "actor: ada-north", "actor: ada-nrth"), [
+        f"{POSITION}:1: actor: unknown actor 'ada-nrth' — did you mean 'ada-north'?",
+    ]),
     "reference to the wrong kind": (EVENT, edited(EVENT, "topics: [ceasefire-first]", "topics: [truce]"), [
         f"{EVENT}:6: topics[0]: 'truce' is a glossary term, not a topic — name a topic id here",
     ]),
