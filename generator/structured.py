@@ -23,9 +23,8 @@ def json_ld(graph: SiteGraph, entity_id: str) -> dict:
     """The schema.org description of one entity ("site" for the site itself)."""
     if entity_id == "site":
         return _website(graph)
-    record = graph.entity(entity_id)
-    data = {"@context": CONTEXT, "@type": "Thing", "@id": page_url(graph, entity_id),
-            "url": page_url(graph, entity_id), "name": graph.title(entity_id)}
+    record, url = graph.entity(entity_id), page_url(graph, entity_id)
+    data = {"@context": CONTEXT, "@type": "Thing", "@id": url, "url": url, "name": graph.title(entity_id)}
     if isinstance(record, Actor):
         data.update(_actor(graph, record))
     elif isinstance(record, Event):
@@ -39,9 +38,13 @@ def json_ld(graph: SiteGraph, entity_id: str) -> dict:
     return {key: value for key, value in data.items() if value not in ("", [], None)}
 
 
+# One encoder for every page: json.dumps with an option makes a new one at each call.
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False)
+
+
 def json_ld_text(graph: SiteGraph, entity_id: str) -> str:
     """json_ld as one line of JSON, which is also valid YAML for front matter."""
-    return json.dumps(json_ld(graph, entity_id), ensure_ascii=False)
+    return _ONE_LINE.encode(json_ld(graph, entity_id))
 
 
 def _reference(graph: SiteGraph, entity_id: str) -> dict:
