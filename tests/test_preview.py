@@ -184,24 +184,24 @@ def test_a_broken_theme_template_is_left_out_of_the_preview_until_fixed(server):
     # MkDocs would stop every rebuild at it with a traceback; the preview logs the problem
     # and uses the theme's own version of the template meanwhile.
     partial = server.root / "overrides" / "partials" / "copyright.html"
-    footer = lambda: server.page("events/first-call/") or ""  # noqa: E731
-    partial.write_text('<div class="md-copyright">A custom footer line</div>\n', encoding="utf-8")
-    wait_for("the custom footer", lambda: "A custom footer line" in footer())
-    server.settled()
-    partial.write_text('<div class="md-copyright">A custom footer line{% if %}</div>\n', encoding="utf-8")
-    wait_for("the theme's own footer", lambda: "A custom footer line" not in footer() and "Material for MkDocs" in footer())
-    server.settled()
+
+    def saved(text: str, what: str, footer_shows) -> None:
+        partial.write_text(text, encoding="utf-8")
+        wait_for(what, lambda: footer_shows(server.page("events/first-call/") or ""))
+        server.settled()
+
+    theirs = lambda footer: "A custom footer line" not in footer and "Material for MkDocs" in footer  # noqa: E731
+    saved('<div class="md-copyright">A custom footer line</div>\n', "the custom footer",
+          lambda footer: "A custom footer line" in footer)
+    saved('<div class="md-copyright">A custom footer line{% if %}</div>\n', "the theme's own footer", theirs)
     log = server.log()
     assert "ERROR   -  overrides/partials/copyright.html:1: Jinja syntax error:" in log
     assert "the preview uses the theme's own version of each of those templates" in log
-    assert "A call between" in footer()
-    partial.write_text('<div class="md-copyright">A fixed footer line</div>\n', encoding="utf-8")
-    wait_for("the fixed footer", lambda: "A fixed footer line" in footer())
-    server.settled()
+    assert "A call between" in server.page("events/first-call/")
+    saved('<div class="md-copyright">A custom footer line</div>\n', "the fixed footer",
+          lambda footer: "A custom footer line" in footer)
     # A template that names one that does not exist would stop the rebuild just the same.
-    partial.write_text('A fixed footer line{% include "partials/copyrite.html" %}\n', encoding="utf-8")
-    wait_for("the theme's own footer again", lambda: "A fixed footer line" not in footer() and "Material for MkDocs" in footer())
-    server.settled()
+    saved('A custom footer line{% include "partials/copyrite.html" %}\n', "the theme's own footer again", theirs)
     assert ("overrides/partials/copyright.html:1: the template 'partials/copyrite.html' it names does not exist"
             " — did you mean 'partials/copyright.html'") in server.log()
 
