@@ -219,8 +219,8 @@ def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         # Jinja's auto_reload looks at a template's file each time a page asks for it (two
-        # stat calls a page: its template and the macros that imports); current_environment
-        # looks at them all once per build instead.
+        # stat calls a page: its template and the macros); current_environment looks at
+        # them all once per build instead.
         auto_reload=False,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -244,7 +244,6 @@ def make_environment() -> jinja2.Environment:
 
     env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS, json_ld=json_ld_text, diagrams=diagrams,
                        views=views, human_date=human_date)
-    _share_macros(env)
     return env
 
 
@@ -312,17 +311,17 @@ def templates_fingerprint() -> tuple:
     return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in Path(TEMPLATES).glob("*.j2")))
 
 
-_loaded: dict = {}  # the templates' fingerprint when the environment last loaded them
+_loaded: dict = {}  # the environment, and the templates' fingerprint when it last loaded them
 
 
 def current_environment() -> jinja2.Environment:
     """The process's environment, with every template loaded again if one changed on disk
-    since the last call (a build's first)."""
+    since the last call (a build's first), and the shared macros with them."""
     env, fingerprint = make_environment(), templates_fingerprint()
-    if _loaded.get("fingerprint") != fingerprint:
+    if _loaded.get("env") is not env or _loaded.get("fingerprint") != fingerprint:
         env.cache.clear()
         _share_macros(env)
-        _loaded["fingerprint"] = fingerprint
+        _loaded.update(env=env, fingerprint=fingerprint)
     return env
 
 
