@@ -161,7 +161,7 @@ def glossary_terms(graph: SiteGraph, plain: Callable[[str], str]) -> Glossary:
         for name in (term.term, *term.aliases):
             definitions.setdefault(name.strip().casefold(), plain(term.definition))
     spellings = {name.strip() for term in graph.glossary.values() for name in (term.term, *term.aliases)}
-    spelling_words = tuple({_words(s.lower()) for s in spellings})
+    spelling_words = tuple({frozenset(_words(s.lower())) for s in spellings})
     words = frozenset().union(*spelling_words) if all(spelling_words) else None
     return Glossary(definitions, _scanning_pattern({s.lower() for s in spellings}),
                     _scanning_pattern(spellings, re.IGNORECASE), spelling_words, words)
@@ -199,8 +199,8 @@ def _spellings_used(text: str, glossary: Glossary) -> set[str]:
 _WORD_BYTES = bytes(b if chr(b).isascii() and (chr(b).isalnum() or chr(b) == "_") else 32 for b in range(256))
 
 
-def _words(text: str) -> frozenset[bytes]:
-    return frozenset(text.encode("utf-8").translate(_WORD_BYTES).split())
+def _words(text: str) -> list[bytes]:
+    return text.encode("utf-8").translate(_WORD_BYTES).split()
 
 
 def _may_hold_a_spelling(lowered: str, glossary: Glossary) -> bool:
@@ -213,7 +213,7 @@ def _may_hold_a_spelling(lowered: str, glossary: Glossary) -> bool:
     """
     if glossary.words is None:
         return True
-    words = lowered.encode("utf-8").translate(_WORD_BYTES).split()
+    words = _words(lowered)
     if glossary.words.isdisjoint(words):
         return False
     present = glossary.words.intersection(words)
