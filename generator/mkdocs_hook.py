@@ -109,10 +109,12 @@ def _broken_theme(project: Path, config, theme: _Theme) -> str | None:
     if not custom or not Path(custom).is_dir():
         _state["theme_files"] = ()
         return None
-    _state["theme_files"] = tuple(sorted((path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size)
-                                         for path in Path(custom).rglob("*") if path.is_file()))
+    files = sorted(path for path in Path(custom).rglob("*") if path.is_file())  # one walk, one stat each
+    _state["theme_files"] = tuple((path.as_posix(), (stat := path.stat()).st_mtime_ns, stat.st_size) for path in files)
     problems = []
-    for path in sorted(Path(custom).rglob("*.html")):
+    for path in files:
+        if not path.name.endswith(".html"):
+            continue
         name = path.relative_to(custom).as_posix()
         found = _template_problems(theme, name, path, _shown(path, project))
         if found:
