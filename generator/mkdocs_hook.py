@@ -30,7 +30,7 @@ from generator import fast_search, mkdocs_pages, theme_once  # noqa: E402
 from generator.fast_inline import FastInlineExtension  # noqa: E402
 from generator.incremental import Rebuilder  # noqa: E402
 from generator.load import not_utf8  # noqa: E402
-from generator.pipeline import build  # noqa: E402
+from generator.pipeline import build, check  # noqa: E402
 from generator.problems import ContentError, Problem, errors_in  # noqa: E402
 from generator.write import MANIFEST, read_manifest  # noqa: E402
 
@@ -89,12 +89,19 @@ def on_pre_build(config) -> None:
 def _refuse_broken_files(project: Path, config) -> None:
     """Stop, before MkDocs cleans site/, at every hand-written file MkDocs would stop at with
     a Python traceback, after emptying site/ (the theme's templates, the pages), all in one
-    run. During `mkdocs serve` the problems are only logged (raising would hang the server).
+    run with the content's errors. During `mkdocs serve` the problems are only logged
+    (raising would hang the server), and the generator reports the content's as usual.
     """
     theme = _Theme(config)
     refused = [summary for summary in (_broken_theme(project, config, theme), _broken_pages(project, config, theme))
                if summary]
     if refused and not _state["serving"]:
+        # The content's own errors too, so that one run names every mistake (nothing is written).
+        content_errors = errors_in(check(project / "content")[1])
+        for problem in content_errors:
+            log.error(str(problem))
+        if content_errors:
+            refused.append(f"{len(content_errors)} error(s) in content/")
         raise PluginError("; ".join(refused) + ": nothing was built, site/ is unchanged")
 
 

@@ -156,6 +156,22 @@ def test_a_broken_theme_template_and_a_broken_page_are_both_reported_in_one_run(
             " nothing was built, site/ is unchanged") in stderr
 
 
+def test_a_broken_theme_template_and_a_content_error_are_both_reported_in_one_run(project):
+    main = project.root / "overrides" / "main.html"
+    event = project.content / "events" / "first-call.yaml"
+    text, good = main.read_text(encoding="utf-8"), event.read_text(encoding="utf-8")
+
+    def break_both():
+        main.write_text(text + "{% if %}\n", encoding="utf-8")
+        event.write_text(good.replace("status: held", "status: hled"), encoding="utf-8")
+
+    stderr = _refused_build(project, break_both)
+    assert "overrides/main.html:" in stderr and "Jinja syntax error" in stderr
+    assert "content/events/first-call.yaml:4: status: 'hled' is not allowed — did you mean 'held'?" in stderr
+    assert ("1 problem(s) in the theme's templates in overrides/; 1 error(s) in content/:"
+            " nothing was built, site/ is unchanged") in stderr
+
+
 def test_generated_pages_are_ignored_by_git():
     gitignore = (ROOT / ".gitignore").read_text()
     for folder in ("/docs/actors/", "/docs/topics/", "/docs/positions/", "/docs/events/", "/docs/sources/", "/site/"):
