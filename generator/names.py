@@ -77,11 +77,18 @@ def _trie_pattern(words: set[str]) -> str:
 
 
 def _node_pattern(node: dict) -> str:
+    # Most of a name is a run of characters with one way on: taken in a loop, not a call
+    # per character (36,000 calls for 2,400 names).
+    run = []
+    while len(node) == 1 and "" not in node:
+        (character, node), = node.items()
+        run.append(character)
+    prefix = re.escape("".join(run))
     branches = [re.escape(character) + _node_pattern(child) for character, child in sorted(node.items()) if character]
     if not branches:
-        return ""
+        return prefix
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
+    return prefix + (f"(?:{body})?" if "" in node else body)
 
 
 def entity_names(graph: SiteGraph) -> NameIndex:

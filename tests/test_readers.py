@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.names import NameIndex, _spellings_used, autolink, entity_names, glossary_terms, names_pattern, with_tooltips
+from generator.names import NameIndex, _spellings_used, _trie_pattern, autolink, entity_names, glossary_terms, names_pattern, with_tooltips
 from generator.pipeline import check
 from generator.render import plain
 
@@ -148,6 +148,19 @@ def test_one_pattern_finds_every_name_longest_first(project):
     southland.write_text(southland.read_text().replace("aliases: []", "aliases: [the North]"))
     graph, _ = check(project.content)
     assert "the North" not in entity_names(graph).ids  # two entities share it: it links neither
+
+
+# Names that share beginnings, and characters the regex syntax gives a meaning to.
+NAME_PIECES = ["Ada", "A", "d", " ", ".", "(", "*", "é", "-", "North", "N"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sets(st.lists(st.sampled_from(NAME_PIECES), min_size=1, max_size=4).map("".join), min_size=1, max_size=8),
+       st.lists(st.sampled_from(NAME_PIECES), max_size=4).map("".join))
+def test_the_name_trie_matches_its_names_and_nothing_else(names, other):
+    pattern = re.compile(_trie_pattern(names))
+    assert all(pattern.fullmatch(name) for name in names)
+    assert bool(pattern.fullmatch(other)) == (other in names)
 
 
 # Letters, digits, separators and characters beyond ASCII, some of which change length
