@@ -42,17 +42,18 @@ def exports(graph: SiteGraph, memo: RecordMemo | None = None) -> dict[str, str]:
     memo (kept between builds by one process) holds each entity's parts of the files.
     """
     memo = RecordMemo() if memo is None else memo
-    return {path: make() for path, make in _makers(graph, memo).items()}
+    return {path: make() for path, make in _makers(graph, memo, _Dumps(graph)).items()}
 
 
 def export_paths(graph: SiteGraph) -> list[str]:
     """The paths exports() writes, without making the files."""
-    return list(_makers(graph, RecordMemo()))
+    return list(_makers(graph, RecordMemo(), None))
 
 
-def _makers(graph: SiteGraph, memo: RecordMemo) -> dict[str, Callable[[], str]]:
-    makers = {DATASET: lambda: dataset_json(graph, memo), SCHEMA: schema_json}
-    makers.update({f"{DATA_DIR}/{kind}.csv": functools.partial(csv_table, graph, kind, memo) for kind in CSV_TABLES})
+def _makers(graph: SiteGraph, memo: RecordMemo, dumps: _Dumps | None) -> dict[str, Callable[[], str]]:
+    makers = {DATASET: lambda: dataset_json(graph, memo, dumps), SCHEMA: schema_json}
+    makers.update({f"{DATA_DIR}/{kind}.csv": functools.partial(csv_table, graph, kind, memo, dumps)
+                   for kind in CSV_TABLES})
     # A feed's ids and links must be absolute: without a base URL there is no feed.
     if graph.site.base_url:
         makers[ATOM_FEED] = lambda: atom_feed(graph, memo)
@@ -80,13 +81,30 @@ def _exported(graph: SiteGraph, record: BaseModel) -> dict:
     return {**record.model_dump(mode="json"), "page": page_url(graph, record.id)}
 
 
-def dataset_json(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
+class _Dumps:
+    """_exported() of each record, made once for the JSON and the CSV of one build."""
+
+    def __init__(self, graph: SiteGraph):
+        self.graph = graph
+        # Keyed by identity (hashing a record would hash every field): the graph keeps
+        # every record alive while the build runs.
+        self._by_record: dict[int, dict] = {}
+
+    def of(self, record: BaseModel) -> dict:
+        dumped = self._by_record.get(id(record))
+        if dumped is None:
+            dumped = self._by_record[id(record)] = _exported(self.graph, record)
+        return dumped
+
+
+def dataset_json(graph: SiteGraph, memo: RecordMemo | None = None, dumps: _Dumps | None = None) -> str:
     """data/site.json: dataset(graph) as JSON, one entity per line (easy to diff and grep)."""
     memo = RecordMemo() if memo is None else memo
+    dumps = _Dumps(graph) if dumps is None else dumps
     members = {"site": _json(_site_info(graph))}
     for kind in KIND_MODELS:
         items = memo.joined(f"json {kind}", _with_address(graph, kind),
-                            lambda item: _ITEM_START + _json(_exported(graph, item[0])))
+                            lambda item: _ITEM_START + _json(dumps.of(item[0])))
         members[kind] = "[" + items.removeprefix(",") + "\n  ]" if items else "[]"
     return "{\n" + ",\n".join(f"  {json.dumps(key)}: {text}" for key, text in members.items()) + "\n}\n"
 
@@ -164,36 +182,45 @@ def csv_columns(kind: str) -> list[str]:
     return ["id", *fields, "notes", "page"]
 
 
-def _record_rows(graph: SiteGraph, kind: str, record: BaseModel) -> list[dict]:
-    """An entity's rows as {column: value}; a position gives one row per stance."""
+def _record_rows(kind: str, exported: dict) -> list[dict]:
+    """An entity's rows as {column: value}, from its _exported() data; a position gives
+    one row per stance."""
     if kind != "positions":
-        return [_exported(graph, record)]
-    return [{"position": record.id, "actor": record.actor, "topic": record.topic,
-             "stance_number": number, **stance.model_dump(mode="json"), "page": page_url(graph, record.id)}
-            for number, stance in enumerate(record.stances, start=1)]
+        return [exported]
+    return [{"position": exported["id"], "actor": exported["actor"], "topic": exported["topic"],
+             "stance_number": number, **stance, "page": exported["page"]}
+            for number, stance in enumerate(exported["stances"], start=1)]
 
 
-def csv_table(graph: SiteGraph, kind: str, memo: RecordMemo | None = None) -> str:
+def csv_table(graph: SiteGraph, kind: str, memo: RecordMemo | None = None, dumps: _Dumps | None = None) -> str:
     """One CSV table (RFC 4180: comma-separated, CRLF line ends, a header row)."""
     memo = RecordMemo() if memo is None else memo
+    dumps = _Dumps(graph) if dumps is None else dumps
     columns = csv_columns(kind)
+    writer = _CsvWriter()
     rows = memo.joined(f"csv {kind}", _with_address(graph, kind),
-                       lambda item: _csv_part(graph, kind, columns, item[0]))
-    return _csv_text([columns]) + rows
+                       lambda item: writer.text([[_cell(column, row.get(column)) for column in columns]
+                                                 for row in _record_rows(kind, dumps.of(item[0]))]))
+    return writer.text([columns]) + rows
 
 
-def _csv_part(graph: SiteGraph, kind: str, columns: list[str], record: BaseModel) -> str:
-    return _csv_text([[_cell(column, row.get(column)) for column in columns]
-                      for row in _record_rows(graph, kind, record)])
+class _CsvWriter:
+    """CSV text of some rows at a time; one writer for a table's thousands of parts."""
 
+    def __init__(self):
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
 
-def _csv_text(rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
+    def text(self, rows: list[list[str]]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerows(rows)
+        return self._buffer.getvalue()
 
 
 def _cell(column: str, value) -> str:
+    if value.__class__ is str:  # most cells: tested first
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -93,27 +93,33 @@ def atom_feed(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
 
 
 def _atom_entry_text(graph: SiteGraph, event: Event) -> str:
-    entry = _atom_entry(graph, event)
-    ET.indent(entry, level=1)
-    return "\n  " + ET.tostring(entry, encoding="unicode")
+    """An entry as ET.tostring() writes it, indented as ET.indent(level=1) would.
 
-
-def _atom_entry(graph: SiteGraph, event: Event) -> ET.Element:
+    Written as text, not through ElementTree: building and serialising an element tree
+    for each entry was half of the feed's time at 10,000 entities.
+    """
     url = page_url(graph, event.id)
     start = first_day(event.date)
     # An entry cannot have changed after the content's as_of: a planned event is dated
     # by when it was announced as known, not by its future date.
-    updated = min(start, first_day(graph.site.as_of))
-    entry = ET.Element("entry")
-    ET.SubElement(entry, "id").text = url
-    ET.SubElement(entry, "title").text = event.title
-    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
-    ET.SubElement(entry, "published").text = _timestamp(updated)
-    ET.SubElement(entry, "updated").text = _timestamp(updated)
-    ET.SubElement(entry, "category", {"term": event.kind})
-    ET.SubElement(entry, "summary", {"type": "text"}).text = (
-        f"{_when(event)} ({event.kind}, {event.status}). {readable(graph, event.summary)}")
-    return entry
+    updated = _timestamp(min(start, first_day(graph.site.as_of)))
+    summary = f"{_when(event)} ({event.kind}, {event.status}). {readable(graph, event.summary)}"
+    return (f"\n  <entry>\n    <id>{_text(url)}</id>\n    <title>{_text(event.title)}</title>\n"
+            f'    <link rel="alternate" type="text/html" href="{_attribute(url)}" />\n'
+            f"    <published>{updated}</published>\n    <updated>{updated}</updated>\n"
+            f'    <category term="{_attribute(event.kind)}" />\n'
+            f'    <summary type="text">{_text(summary)}</summary>\n  </entry>')
+
+
+def _text(value: str) -> str:
+    """XML character data, escaped as ElementTree escapes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    """An XML attribute value (in double quotes), escaped as ElementTree escapes it."""
+    return (_text(value).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;")
+            .replace("\t", "&#09;"))
 
 
 # --- iCalendar ---------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The Atom feed and the iCalendar file parse by their standards and hold the events."""
 
+import dataclasses
 import datetime
 import json
+import xml.etree.ElementTree as ET
 
 import feedparser
 import icalendar
@@ -9,8 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.feeds import _fold
+from generator.feeds import _atom_entry_text, _fold, _timestamp, _when, first_day
+from generator.pipeline import check
+from generator.render import readable
+from generator.urls import page_url
 from published import SITE_URL, built_file
+
+from conftest import FIXTURE_CONTENT
 
 
 def _atom(site):
@@ -132,3 +139,35 @@ def test_folding_keeps_every_character_and_fills_each_line(line):
         # A line breaks only where the next character would not fit.
         room = 75 if index == 0 else 74
         assert len((chunk + following[0]).encode("utf-8")) > room
+
+
+def _entry_by_element_tree(graph, event) -> str:
+    """An Atom entry as ElementTree writes it: what _atom_entry_text must write."""
+    url = page_url(graph, event.id)
+    updated = _timestamp(min(first_day(event.date), first_day(graph.site.as_of)))
+    entry = ET.Element("entry")
+    ET.SubElement(entry, "id").text = url
+    ET.SubElement(entry, "title").text = event.title
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": url})
+    ET.SubElement(entry, "published").text = updated
+    ET.SubElement(entry, "updated").text = updated
+    ET.SubElement(entry, "category", {"term": event.kind})
+    ET.SubElement(entry, "summary", {"type": "text"}).text = (
+        f"{_when(event)} ({event.kind}, {event.status}). {readable(graph, event.summary)}")
+    ET.indent(entry, level=1)
+    return "\n  " + ET.tostring(entry, encoding="unicode")
+
+
+# Link brackets only around an id that exists: the content's validation sees to that.
+_FEED_TEXT = st.lists(st.sampled_from(list("aZ é&<>\"'\t;—*()") + ["&amp;", "]]>", "[[ada-north]]"]), min_size=1,
+                      max_size=12).map("".join).filter(str.strip)
+
+
+@given(title=_FEED_TEXT, summary=_FEED_TEXT, base_url=st.sampled_from([SITE_URL, "https://example.org/a&b\"c/"]))
+def test_atom_entries_are_written_as_element_tree_writes_them(title, summary, base_url):
+    graph, _ = check(FIXTURE_CONTENT)
+    graph = dataclasses.replace(graph, site=graph.site.model_copy(update={"base_url": base_url}))
+    event = graph.events["first-call"].model_copy(update={"title": title, "summary": summary})
+    text = _atom_entry_text(graph, event)
+    assert text == _entry_by_element_tree(graph, event)
+    assert ET.fromstring(text).findtext("title") == title
