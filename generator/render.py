@@ -11,6 +11,7 @@ import functools
 import json
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -303,7 +304,32 @@ def render_page(env: jinja2.Environment, graph: SiteGraph, path: str, job: PageJ
         records = getattr(graph, job.kind)
         variables.update(entries=[records[i] for i in job.entries], parts=job.parts,
                          part=IndexPart(job.part_key, path, job.entries) if job.part_key else None)
-    return with_tooltips(env.get_template(job.template).render(**variables), glossary)
+    return with_tooltips(_render(env.get_template(job.template), variables), glossary)
+
+
+def _render(template: jinja2.Template, variables: dict) -> str:
+    """template.render(**variables), with the template's globals copied once, not per page.
+
+    Template.render merges the globals into each page's variables by walking a ChainMap
+    in Python: 18 µs a page, a twentieth of the render time.
+    """
+    context = template.new_context({**_globals_of(template), **variables}, shared=True)
+    try:
+        return template.environment.concat(template.root_render_func(context))
+    except Exception:
+        template.environment.handle_exception()
+
+
+# A loaded template's globals do not change: the environment gets its globals before any
+# page template is loaded (current_environment), and loads them all again after a change.
+_flat_globals: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _globals_of(template: jinja2.Template) -> dict:
+    flat = _flat_globals.get(template)
+    if flat is None:
+        flat = _flat_globals[template] = dict(template.globals)
+    return flat
 
 
 def templates_fingerprint() -> tuple:
