@@ -61,9 +61,10 @@ class PageContext:
     def __init__(self, graph: SiteGraph, path: str, names: NameIndex | None = None, own: str | None = None,
                  shared: dict | None = None):
         self.graph = graph
-        # Links and source notes already written by pages in the same folder, when rendering
-        # many pages from one graph (not when incremental.py tracks what each page reads).
-        self._shared = shared
+        # Links and source notes already written by pages in the same folder, and mentions
+        # in structured data, when rendering many pages from one graph (not when
+        # incremental.py tracks what each page reads).
+        self.shared = shared
         self.path = path
         self._dir = posixpath.dirname(path) or "."
         self._names = names or NameIndex({}, None)
@@ -95,12 +96,12 @@ class PageContext:
 
     def _made_once(self, what: str, entity_id: str, make) -> str:
         """make(entity_id), or what a page in the same folder got from it in this render."""
-        if self._shared is None:
+        if self.shared is None:
             return make(entity_id)
         key = (what, self._dir, entity_id)
-        if key not in self._shared:
-            self._shared[key] = make(entity_id)
-        return self._shared[key]
+        if key not in self.shared:
+            self.shared[key] = make(entity_id)
+        return self.shared[key]
 
     def text(self, markdown: str, names: bool = True) -> str:
         """Free text from content: every [[id]] a link, and the first mention of a known name too."""
@@ -243,7 +244,8 @@ def make_environment() -> jinja2.Environment:
     # Imported here: structured data builds on this module's helpers (page paths, plain text).
     from .structured import json_ld_text
 
-    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS, json_ld=json_ld_text, diagrams=diagrams,
+    env.filters["json_ld"] = lambda entity_id, page: json_ld_text(page.graph, entity_id, page.shared)
+    env.globals.update(actor_kind_labels=ACTOR_KIND_LABELS, diagrams=diagrams,
                        views=views, human_date=human_date)
     return env
 

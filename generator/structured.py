@@ -6,7 +6,9 @@ override (overrides/main.html) puts it in the page's <head> as application/ld+js
 
 from __future__ import annotations
 
+import functools
 import json
+from typing import Callable
 
 from .link import SiteGraph
 from .model import Actor, Event, Position, Source, Topic
@@ -19,22 +21,27 @@ ACTOR_TYPES = {"person": "Person", "state": "Country", "organization": "Organiza
 EVENT_STATUS = {"held": "EventScheduled", "planned": "EventScheduled", "cancelled": "EventCancelled"}
 
 
-def json_ld(graph: SiteGraph, entity_id: str) -> dict:
-    """The schema.org description of one entity ("site" for the site itself)."""
+def json_ld(graph: SiteGraph, entity_id: str, shared: dict | None = None) -> dict:
+    """The schema.org description of one entity ("site" for the site itself).
+
+    shared, when pages are rendered together from one graph, keeps the mentions of other
+    entities made for the pages before (see render.PageContext).
+    """
     if entity_id == "site":
         return _website(graph)
     record, url = graph.entity(entity_id), page_url(graph, entity_id)
     data = {"@context": CONTEXT, "@type": "Thing", "@id": url, "url": url, "name": graph.title(entity_id)}
+    mention = functools.partial(_reference, graph, shared)
     if isinstance(record, Actor):
-        data.update(_actor(graph, record))
+        data.update(_actor(graph, record, mention))
     elif isinstance(record, Event):
-        data.update(_event(graph, record))
+        data.update(_event(graph, record, mention))
     elif isinstance(record, Source):
         data.update(_source(graph, record))
     elif isinstance(record, Topic):
         data.update(description=readable(graph, record.summary), alternateName=list(record.aliases))
     elif isinstance(record, Position):
-        data.update(_position(graph, record))
+        data.update(_position(graph, record, mention))
     return {key: value for key, value in data.items() if value not in ("", [], None)}
 
 
@@ -42,13 +49,24 @@ def json_ld(graph: SiteGraph, entity_id: str) -> dict:
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False)
 
 
-def json_ld_text(graph: SiteGraph, entity_id: str) -> str:
+def json_ld_text(graph: SiteGraph, entity_id: str, shared: dict | None = None) -> str:
     """json_ld as one line of JSON, which is also valid YAML for front matter."""
-    return _ONE_LINE.encode(json_ld(graph, entity_id))
+    return _ONE_LINE.encode(json_ld(graph, entity_id, shared))
 
 
-def _reference(graph: SiteGraph, entity_id: str) -> dict:
+def _reference(graph: SiteGraph, shared: dict | None, entity_id: str) -> dict:
     """A short mention of another entity: its type, name and page."""
+    if shared is None:
+        return _new_reference(graph, entity_id)
+    # Most entities are mentioned on many pages (an actor by each of its positions).
+    key = ("json-ld reference", entity_id)
+    reference = shared.get(key)
+    if reference is None:
+        reference = shared[key] = _new_reference(graph, entity_id)
+    return reference
+
+
+def _new_reference(graph: SiteGraph, entity_id: str) -> dict:
     record = graph.entity(entity_id)
     kind = ACTOR_TYPES.get(getattr(record, "kind", ""), "Thing") if isinstance(record, Actor) else "Thing"
     return {"@type": kind, "@id": page_url(graph, entity_id), "name": graph.title(entity_id)}
@@ -61,21 +79,21 @@ def _website(graph: SiteGraph) -> dict:
             "description": readable(graph, site.description), "dateModified": site.as_of}
 
 
-def _actor(graph: SiteGraph, actor: Actor) -> dict:
+def _actor(graph: SiteGraph, actor: Actor, mention: Callable[[str], dict]) -> dict:
     data = {"@type": ACTOR_TYPES[actor.kind], "description": readable(graph, actor.summary),
             "alternateName": list(actor.aliases),
-            "memberOf": [_reference(graph, parent) for parent in actor.affiliations]}
+            "memberOf": [mention(parent) for parent in actor.affiliations]}
     if actor.kind == "person" and actor.role:
         data["jobTitle"] = readable(graph, actor.role)
     return data
 
 
-def _event(graph: SiteGraph, event: Event) -> dict:
+def _event(graph: SiteGraph, event: Event, mention: Callable[[str], dict]) -> dict:
     data = {"@type": "Event", "description": readable(graph, event.summary),
             "startDate": event.date, "endDate": event.end_date or event.date,
             "eventStatus": f"{CONTEXT}/{EVENT_STATUS[event.status]}" if event.status in EVENT_STATUS else None,
-            "attendee": [_reference(graph, actor_id) for actor_id in event.participants],
-            "about": [_reference(graph, topic_id) for topic_id in event.topics]}
+            "attendee": [mention(actor_id) for actor_id in event.participants],
+            "about": [mention(topic_id) for topic_id in event.topics]}
     if event.location:
         data["location"] = {"@type": "Place", "name": readable(graph, event.location)}
     return data
@@ -91,7 +109,7 @@ def _source(graph: SiteGraph, source: Source) -> dict:
     return data
 
 
-def _position(graph: SiteGraph, position: Position) -> dict:
+def _position(graph: SiteGraph, position: Position, mention: Callable[[str], dict]) -> dict:
     latest = position.stances[-1]
     return {"description": f"Latest stance: {latest.stance} ({latest.date}). {readable(graph, latest.summary)}",
-            "about": [_reference(graph, position.actor), _reference(graph, position.topic)]}
+            "about": [mention(position.actor), mention(position.topic)]}
