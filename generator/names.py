@@ -190,28 +190,50 @@ def with_tooltips(markdown: str, glossary: Glossary) -> str:
 
 
 def _spellings_used(text: str, glossary: Glossary) -> set[str]:
+    if LOWER_CASE_INTO_ASCII[0] in text or LOWER_CASE_INTO_ASCII[1] in text:
+        return _spellings_used_lowering_first(text, glossary)
+    # Without those two characters, the words of the lower-cased text are the words of
+    # the text with its ASCII letters lower-cased, and the lower case is as long as the
+    # text: most pages (those that name no term) need no lower-casing.
+    if not _may_hold_a_spelling(_words(text, _FOLDED_WORD_BYTES), glossary):
+        return set()
+    return _search_lowered(text, " " + text.lower(), glossary)
+
+
+def _spellings_used_lowering_first(text: str, glossary: Glossary) -> set[str]:
     # A case-sensitive search of the lower-cased page takes half the time of a
     # case-insensitive one; it needs the two texts to line up character for character.
     lowered = " " + text.lower()
     if len(lowered) != len(text) + 1:
         return {match.group(1) for match in glossary.any_case.finditer(" " + text)}
-    if not _may_hold_a_spelling(lowered, glossary):
+    if not _may_hold_a_spelling(_words(lowered), glossary):
         return set()
+    return _search_lowered(text, lowered, glossary)
+
+
+def _search_lowered(text: str, lowered: str, glossary: Glossary) -> set[str]:
     # Offsets in " " + text are one more than in text.
     return {text[match.start(1) - 1:match.end(1) - 1] for match in glossary.pattern.finditer(lowered)}
 
 
+# The only characters beyond ASCII whose lower case holds ASCII ("İ" → "i̇", the Kelvin
+# sign → "k"); "İ" is also the only one whose lower case is longer. A test checks every
+# code point of the running Python.
+LOWER_CASE_INTO_ASCII = ("\u0130", "\u212a")
+
 # ASCII letters, digits and "_" stay; every other byte (punctuation, and each byte of a
 # character beyond ASCII) separates words.
 _WORD_BYTES = bytes(b if chr(b).isascii() and (chr(b).isalnum() or chr(b) == "_") else 32 for b in range(256))
+# The same, with the ASCII capitals lower-cased.
+_FOLDED_WORD_BYTES = _WORD_BYTES.translate(bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz"))
 
 
-def _words(text: str) -> list[bytes]:
-    return text.encode("utf-8").translate(_WORD_BYTES).split()
+def _words(text: str, table: bytes = _WORD_BYTES) -> list[bytes]:
+    return text.encode("utf-8").translate(table).split()
 
 
-def _may_hold_a_spelling(lowered: str, glossary: Glossary) -> bool:
-    """False when, for every spelling, some word of it is not a word of the text.
+def _may_hold_a_spelling(words: list[bytes], glossary: Glossary) -> bool:
+    """False when, for every spelling, some word of it is not among the text's words.
 
     A spelling found in the text starts and ends at a boundary of its words (the pattern
     wants no letter, digit, "_" or "-" on either side), so each of its words is a word of
@@ -220,7 +242,6 @@ def _may_hold_a_spelling(lowered: str, glossary: Glossary) -> bool:
     """
     if glossary.words is None:
         return True
-    words = _words(lowered)
     if glossary.words.isdisjoint(words):
         return False
     present = glossary.words.intersection(words)

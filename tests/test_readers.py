@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.names import NameIndex, _spellings_used, _trie_pattern, autolink, entity_names, glossary_terms, names_pattern, with_tooltips
+from generator.names import LOWER_CASE_INTO_ASCII, NameIndex, _spellings_used, _trie_pattern, autolink, entity_names, glossary_terms, names_pattern, with_tooltips
 from generator.pipeline import check
 from generator.render import plain
 
@@ -165,7 +165,7 @@ def test_the_name_trie_matches_its_names_and_nothing_else(names, other):
 
 # Letters, digits, separators and characters beyond ASCII, some of which change length
 # when lower-cased: what the word test before the search must get right.
-TERM_PIECES = ["truce", "Truce", "zone", "a", "7", "_", "-", " ", ".", "é", "É", "İ", "–", "“", "ß", "Ω"]
+TERM_PIECES = ["truce", "Truce", "zone", "a", "7", "_", "-", " ", ".", "é", "É", "İ", "\u212a", "k", "–", "“", "ß", "Ω"]
 
 
 @settings(max_examples=500, deadline=None)
@@ -186,6 +186,12 @@ def test_the_word_test_never_hides_a_term_the_search_would_find(spellings, data)
     else:
         searched = {m.group(1) for m in glossary.any_case.finditer(" " + text)}
     assert _spellings_used(text, glossary) == searched
+
+
+def test_only_the_characters_named_lower_case_into_ascii_or_into_more_characters():
+    # What the word test's shortcut relies on, for the Unicode version of this Python.
+    characters = (chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert {c for c in characters if not chr(0x7F) < min(c.lower()) or len(c.lower()) != 1} == set(LOWER_CASE_INTO_ASCII)
 
 
 def test_glossary_tooltips_are_added_only_where_a_term_is_used(html):
