@@ -55,7 +55,7 @@ def on_config(config):
     # (fast_search.py). Material's search has made its index by now: hooks come after plugins.
     search = config.plugins.get("material/search")
     if search is not None and fast_search.enabled() and getattr(search.config, "enabled", False):
-        fast_search.install(search)
+        fast_search.install(search, config.plugins)
     return config
 
 

@@ -1,5 +1,7 @@
 """Pages divided into search sections by generator/fast_search.py give Material's own entries."""
 
+from types import SimpleNamespace
+
 import markdown
 import pytest
 from hypothesis import example, given, settings
@@ -118,3 +120,19 @@ def test_a_search_plugin_without_its_index_yet_is_left_alone():
     from material.plugins.search.plugin import SearchPlugin
 
     assert fast_search.install(SearchPlugin()) is False
+
+
+def test_materials_page_step_still_removes_its_search_attributes(project):
+    from mkdocs.config import load_config
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    search = config.plugins["material/search"]
+    steps = [step for step in config.plugins.events["page_context"]
+             if config.plugins._event_origins.get(step) == "material/search"]
+    assert len(steps) == 1 and getattr(steps[0], "__self__", None) is not search  # the replacement
+    for content, kept in [('<p data-search-exclude="yes">a</p>\n<p>b</p>', "<p>a</p>\n<p>b</p>"),
+                          ("<p>no attributes</p>", "<p>no attributes</p>")]:
+        page = SimpleNamespace(meta={"search": {"exclude": True}}, content=content)
+        steps[0]({}, page=page, config=config, nav=None)
+        assert page.content == kept
