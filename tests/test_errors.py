@@ -90,6 +90,11 @@ CASES = {
     "unknown [[id]] in text": (EVENT, edited(EVENT, "[[ada-north]]", "[[ada-nortth]]"), [
         f"{EVENT}:7: summary: [[ada-nortth]] links to an unknown id — did you mean 'ada-north'?",
     ]),
+    "unknown [[id]] written with a YAML escape": (EVENT, edited(
+        EVENT, "summary: A call between [[ada-north]] and [[southland]].",
+        'summary: "A call between \\x5b[ada-nortth]] and \\x5b[southland]]."'), [
+        f"{EVENT}:7: summary: [[ada-nortth]] links to an unknown id — did you mean 'ada-north'?",
+    ]),
     "malformed YAML": (EVENT, edited(EVENT, "status: held", "status: [held"), [
         f"{EVENT}:5: YAML syntax error: did not find expected ',' or ']' (in the flow sequence that starts on line 4)"
         " — check indentation, colons, quotes and brackets",

@@ -20,7 +20,7 @@ from generator.load import KINDS, Document, _most_collections, parse_document
 from generator.model import _check_text
 from generator.pipeline import build
 from generator.problems import ContentError, Problem, errors_in
-from generator.validate import validate
+from generator.validate import REFERENCES, _leaves, _matches, _pattern_leaves, validate
 
 from conftest import FIXTURE_CONTENT, ROOT
 
@@ -113,6 +113,40 @@ def test_a_file_loads_to_what_pyyaml_reads_in_it(data, flow_style):
         assert loaded.data == expected
     else:  # refused: only for a field name that is not a plain word
         assert any("field name" in problem.message for problem in loaded)
+
+
+_REFERENCE_FIELDS = ["actor", "topic", "sources", "participants", "topics", "affiliations", "stances", "summary"]
+_reference_shaped = st.dictionaries(
+    st.sampled_from(_REFERENCE_FIELDS),
+    st.one_of(yaml_values, st.lists(st.dictionaries(st.sampled_from(["sources", "date", "stance"]), yaml_values),
+                                    max_size=3)), max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_reference_shaped, st.sampled_from(KINDS))
+def test_reference_checks_see_every_value_whose_path_a_reference_field_names(data, kind):
+    patterns = [pattern for pattern, _ in REFERENCES.get(kind, ())]
+    walked = sorted((path, repr(value)) for pattern in patterns for path, value in _pattern_leaves(data, pattern))
+    by_definition = sorted((path, repr(value)) for path, value in _leaves(data)
+                           for pattern in patterns if _matches(path, pattern))
+    assert walked == by_definition
+
+
+# Pieces of values that YAML may join, fold or unescape into "[[".
+_BRACKET_PIECES = ["[", "[[", "]]", "]", "a", " ", "'", '"', "\\", "x5b", "u005b", "\n  ", "\n", "|\n  ", ">\n  ",
+                   "- ", "#", ",", ": ", "{", "}"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["summary: ", "sources:\n  - ", "location: "]), min_size=1, max_size=2),
+       st.lists(st.lists(st.sampled_from(_BRACKET_PIECES), max_size=12).map("".join), min_size=1, max_size=2))
+def test_a_value_holds_double_brackets_only_if_its_file_holds_them_or_a_backslash(fields, values):
+    # What lets validation skip looking for [[id]] links in most files.
+    text = "".join(field + value + "\n" for field, value in zip(fields, values))
+    loaded = parse_document(text.encode("utf-8"), "events", "some-id", "content/events/some-id.yaml")
+    if isinstance(loaded, Document) and any(isinstance(value, str) and "[[" in value
+                                            for _, value in _leaves(loaded.data)):
+        assert "[[" in text or "\\" in text
 
 
 # Mutations an editor's keyboard makes: a line lost, doubled or moved, a character typed,
