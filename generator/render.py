@@ -72,6 +72,9 @@ class PageContext:
         # and never on its own page.
         self._linked: set[str] = {own} if own else set()
         self._cited: dict[str, None] = {}  # sources cited as footnotes, in order of first citation
+        # What pages of this folder made before: {"link" or "note": {entity id: Markdown}}.
+        self._folder_made = (None if shared is None
+                             else shared.setdefault(("folder", self._dir), {"link": {}, "note": {}}))
 
     def url(self, target: str) -> str:
         """Relative link to a page path ('events/index.md') or an entity id."""
@@ -96,12 +99,13 @@ class PageContext:
 
     def _made_once(self, what: str, entity_id: str, make) -> str:
         """make(entity_id), or what a page in the same folder got from it in this render."""
-        if self.shared is None:
+        if self._folder_made is None:
             return make(entity_id)
-        key = (what, self._dir, entity_id)
-        if key not in self.shared:
-            self.shared[key] = make(entity_id)
-        return self.shared[key]
+        made = self._folder_made[what]
+        text = made.get(entity_id)
+        if text is None:
+            text = made[entity_id] = make(entity_id)
+        return text
 
     def text(self, markdown: str, names: bool = True) -> str:
         """Free text from content: every [[id]] a link, and the first mention of a known name too."""
