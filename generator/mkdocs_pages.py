@@ -8,8 +8,9 @@ reads any page) the workers run the same two MkDocs functions the build loop wou
 They send back what the main process still needs: each page's search entries, its anchors
 and links to anchors (MkDocs checks those once every page is read), its title and front
 matter, and the log records, which are logged here, so `--strict` counts their warnings.
-The build loop then passes over those pages. Output is byte for byte that of MkDocs alone
-(tested).
+The build loop then passes over those pages. In a worker, one Markdown object converts
+every page (reset between them), and the links a page resolved are remembered for the
+next pages of its folder. Output is byte for byte that of MkDocs alone (tested).
 
 This leans on MkDocs internals, which is why it is guarded: MkDocs 1.x is frozen, and the
 parallel path is taken only on MkDocs 1.6, in `mkdocs build` (not `serve`, not `--dirty`),
@@ -22,6 +23,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import posixpath
 import time
 import types
 from dataclasses import dataclass, field
@@ -202,6 +204,7 @@ def _worker_setup(job: _Job) -> "_Collector":
         raise RuntimeError("MkDocs page steps must run in a forked worker, not in the main process")
     collector = _Collector()
     mkdocs_pages_module.markdown = _ReusedMarkdown()
+    _RememberedLinks().install()
     logger = logging.getLogger("mkdocs")
     logger.handlers = [collector]
     # Every page's navigation shows the nav's pages: their titles and their front matter
@@ -235,6 +238,81 @@ def _result_of(page: Page, entries: list[dict], records: list[logging.LogRecord]
         search_entries=list(entries),
         records=records,
     )
+
+
+class _RememberedLinks:
+    """MkDocs' rewriting of each link, remembered in a worker for the pages after.
+
+    MkDocs resolves every link of every page: it looks the target up among the site's
+    files and makes its address relative to the page (a fifteenth of a worker's time).
+    The pages of one folder link to the same pages again and again, and a link resolves to
+    the same address from any two pages whose addresses are siblings (actors/a/ and
+    actors/b/), unless it leads to one of them or below: the relative path depends only
+    on the parent and the target. Only links that resolved cleanly (the target found and
+    part of the site, nothing logged) are remembered, with their target, so that a link to
+    an anchor is still registered for each page that has it.
+    """
+
+    def __init__(self):
+        self._known: dict[tuple, tuple] = {}  # (folder, parent, url) → target, its address, address, anchor
+        self._places: dict[int, _Place] = {}  # by page file (the site's files live as long as the build)
+
+    def install(self) -> None:
+        processor = mkdocs_pages_module._RelativePathTreeprocessor
+        resolve = processor.path_to_url
+        processor.path_to_url = lambda step, url: self.path_to_url(step, url, resolve)
+
+    def path_to_url(self, step, url: str, resolve: Callable) -> str:
+        place = self._places.get(id(step.file))
+        if place is None:
+            place = self._places[id(step.file)] = _Place.of(step)
+        key = (place.folder, place.parent, url)
+        known = self._known.get(key)
+        if known is not None and not place.holds(known[1]):
+            target, _, address, anchor = known
+            if anchor:
+                step.links_to_anchors.setdefault(target, {}).setdefault(anchor, url)
+            return address
+        address = resolve(step, url)
+        clean = _cleanly_resolved(step, url)
+        if clean is not None and place.parent is not None:
+            target_address = posixpath.normpath("/" + clean[0].url)
+            if not place.holds(target_address):
+                self._known[key] = (clean[0], target_address, address, clean[1])
+        return address
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a page's links start from: its source folder, and the folder
+    mkdocs.utils.get_relative_url makes its links relative to (base) with that folder's
+    parent (None for the home page, whose links are shared with no page)."""
+
+    folder: str
+    base: str
+    parent: str | None
+
+    @classmethod
+    def of(cls, step) -> "_Place":
+        head, tail = posixpath.split(step.file.url)
+        base = posixpath.normpath("/" + (head if "." in tail else step.file.url))
+        return cls(posixpath.dirname(step.file.src_uri), base, posixpath.dirname(base) if base != "/" else None)
+
+    def holds(self, address: str) -> bool:
+        """Whether an address ("/actors/a") is this base or below it."""
+        return address == self.base or address.startswith(self.base + "/")
+
+
+def _cleanly_resolved(step, url: str):
+    """(target file, anchor) when path_to_url found the link's target and logged nothing."""
+    scheme, netloc, path, _, anchor = mkdocs_pages_module.urlsplit(url)
+    if scheme or netloc or url.startswith(("/", "\\")) or mkdocs_pages_module.AMP_SUBSTITUTE in url or not path:
+        return None
+    target_uri = step._target_uri(step.file.src_uri, mkdocs_pages_module.urlunquote(path))
+    target = step.files.get_file_from_path(target_uri)
+    if target is None or target.inclusion.is_excluded():
+        return None
+    return target, anchor
 
 
 class _ReusedMarkdown(types.ModuleType):

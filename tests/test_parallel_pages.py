@@ -6,6 +6,7 @@ browser tests'), and pages are built in workers only where no thread runs.
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 import re
@@ -13,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
@@ -106,29 +107,34 @@ def test_the_nav_rendered_once_per_folder_links_where_each_page_s_own_would(site
     assert [page for page in pages if nav_targets(page) != home] == []
 
 
-def test_a_warning_on_a_page_built_in_a_worker_fails_the_strict_build_once(project, tmp_path):
+def test_a_warning_on_a_page_built_in_a_worker_fails_the_strict_build_once(project, sites, tmp_path):
+    # (sites: the project built once, so that its actors' pages exist.)
     # One link to a missing page (found while the page is read, in a worker) and one to a
-    # missing anchor of another page (checked in the main process once all pages are read).
+    # missing anchor of another page (checked in the main process once all pages are read),
+    # on two pages of one folder: a worker remembers how links resolve for the next pages
+    # of a folder, and must still warn on each page.
     actor = sorted((project / "docs" / "actors").glob("*.md"))[0].name
-    methodology = project / "docs" / "about" / "methodology.md"
-    original = methodology.read_text(encoding="utf-8")
-    methodology.write_text(original + f"\n[Lost](../nowhere.md) and [a part](../actors/{actor}#no-such-part)\n",
-                           encoding="utf-8")
+    pages = [project / "docs" / "about" / name for name in ("methodology.md", "data.md")]
+    originals = [page.read_text(encoding="utf-8") for page in pages]
+    for page, original in zip(pages, originals):
+        page.write_text(original + f"\n[Lost](../nowhere.md) and [a part](../actors/{actor}#no-such-part)\n",
+                        encoding="utf-8")
     try:
         runs = {workers: _mkdocs_build(project, tmp_path / f"site-{workers}", workers) for workers in ("1", "2")}
     finally:
-        methodology.write_text(original, encoding="utf-8")
+        for page, original in zip(pages, originals):
+            page.write_text(original, encoding="utf-8")
 
     assert WORKERS_LINE.search(runs["2"].stderr) and not WORKERS_LINE.search(runs["1"].stderr)
     warnings = {}
     for workers, run in runs.items():
         assert run.returncode == 1
-        assert "Aborted with 2 warnings in strict mode!" in run.stdout + run.stderr
+        assert "Aborted with 4 warnings in strict mode!" in run.stdout + run.stderr
         assert "Traceback" not in run.stderr
         warnings[workers] = [line for line in run.stderr.splitlines() if line.startswith("WARNING")]
-        assert len(warnings[workers]) == 2, run.stderr
-        assert sum("nowhere.md" in line for line in warnings[workers]) == 1
-        assert sum("#no-such-part" in line for line in warnings[workers]) == 1
+        assert len(warnings[workers]) == 4, run.stderr
+        assert sum("nowhere.md" in line for line in warnings[workers]) == 2
+        assert sum("#no-such-part" in line for line in warnings[workers]) == 2
     assert warnings["2"] == warnings["1"]
 
 
@@ -189,3 +195,64 @@ def test_runs_of_items_cover_every_item_once_in_order_and_shrink(count, workers,
     assert sizes == sorted(sizes, reverse=True)  # the largest first, the smallest last
     # The last runs are small: a worker that takes one ends soon after the others.
     assert sizes[-1] <= max(1, count // (workers * chunks_per_worker * 4))
+
+
+_PAGES = ["index.md", "timeline.md", "actors/index.md", "actors/a.md", "actors/b.md", "actors/c/index.md",
+          "events/e.md", "about/data.md"]
+_LINKS = ["a.md", "b.md", "b.md#part", "./", "../actors/a.md", "../index.md", "index.md", "c/index.md",
+          "c/", "../events/e.md#x", "../timeline.md", "timeline.md", "actors/b.md", "nowhere.md",
+          "../nowhere.md", "https://example.org/", "#here", "/actors/a.md", "a.md?q=1#frag", "e.md"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PAGES), st.sampled_from(_LINKS)), min_size=1, max_size=80))
+# A sibling's link to a page, then that page's link to itself; the home page, then a page
+# one folder down; a link to an anchor from two pages of one folder.
+@example([("actors/a.md", "b.md"), ("actors/b.md", "b.md")])
+@example([("index.md", "actors/b.md"), ("timeline.md", "actors/b.md")])
+@example([("actors/a.md", "../events/e.md#x"), ("actors/b.md", "../events/e.md#x")])
+def test_links_remembered_in_a_worker_resolve_as_mkdocs_resolves_them(visits):
+    # The same pages visited in the same order, once by MkDocs' own link step and once by a
+    # worker's remembering one: the same addresses, the same links to anchors, the same log.
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import _RelativePathTreeprocessor
+
+    from generator.mkdocs_pages import _RememberedLinks
+
+    config = _loaded_config(load_config)
+    files = Files([File(path, config.docs_dir, config.site_dir, config.use_directory_urls) for path in _PAGES])
+    resolve = _RelativePathTreeprocessor.path_to_url
+    remembered = _RememberedLinks()
+    outcomes = []
+    for remember in (False, True):
+        steps = {path: _RelativePathTreeprocessor(files.get_file_from_path(path), files, config) for path in _PAGES}
+        logged = _Recorded()
+        logging.getLogger("mkdocs").addHandler(logged)
+        try:
+            addresses = [remembered.path_to_url(steps[page], url, resolve) if remember else resolve(steps[page], url)
+                         for page, url in visits]
+        finally:
+            logging.getLogger("mkdocs").removeHandler(logged)
+        anchors = {page: {target.src_uri: links for target, links in step.links_to_anchors.items()}
+                   for page, step in steps.items()}
+        outcomes.append((addresses, anchors, logged.messages))
+    assert outcomes[1] == outcomes[0]
+
+
+class _Recorded(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append((record.levelno, record.getMessage()))
+
+
+_CONFIG = {}
+
+
+def _loaded_config(load_config):
+    if "config" not in _CONFIG:
+        _CONFIG["config"] = load_config(str(ROOT / "mkdocs.yml"))
+    return _CONFIG["config"]
