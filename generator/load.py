@@ -30,12 +30,13 @@ STR, INT, FLOAT, BOOL, NULL, TIMESTAMP, SEQ, MAP = (
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 )
 
+
 @functools.lru_cache(maxsize=4096)
 def _tag(kind: type, value, implicit) -> str:
-    return yaml.resolver.Resolver.resolve(_Loader, kind, value, implicit)
+    return yaml.resolver.Resolver.resolve(Loader, kind, value, implicit)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """libyaml's safe loader, with the Python it calls for every node made cheaper.
 
     libyaml asks the resolver for every node's tag, and tells it of every step down and
@@ -51,7 +52,6 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     ascend_resolver = staticmethod(tuple)  # tuple(): the empty tuple
 
 
-Loader = _Loader
 _constructor = yaml.constructor.SafeConstructor()
 _SCALARS = {
     INT: _constructor.construct_yaml_int,

@@ -133,11 +133,11 @@ def _size(path: Path | str) -> int | None:
         return None
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    return _size(path) == len(data) and path.read_bytes() == data
+def _same_bytes(path: Path | str, data: bytes) -> bool:
+    return _size(path) == len(data) and _read_bytes(path) == data
 
 
-def _read_bytes(path: str) -> bytes:
+def _read_bytes(path: Path | str) -> bytes:
     with open(path, "rb") as file:
         return file.read()
 
