@@ -27,6 +27,8 @@ import markdown
 from markdown import inlinepatterns, treeprocessors, util
 from markdown.extensions import toc
 
+from . import fast_blocks
+
 # The expressions of Python-Markdown 3.x's inline patterns (inlinepatterns.py and the
 # footnotes extension), and the strings without which each cannot match.
 _HTML_RE = (
@@ -187,9 +189,11 @@ for _name in ("append", "extend", "insert", "remove", "pop", "clear", "__setitem
 class FastInlineExtension(markdown.Extension):
     """Register SkippingInlineProcessor in place of the inline processor, if it is the known
     one; read plain links without loops; answer "is this tag block-level?" from a set; look
-    for the table of contents' marker only on pages that hold it."""
+    for the table of contents' marker only on pages that hold it; test blocks without the
+    searches that cannot match (fast_blocks.py)."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        fast_blocks.quicken(md.parser.blockprocessors)
         if type(md.block_level_elements) is list:
             md.block_level_elements = MembershipList(md.block_level_elements)
         link = md.inlinePatterns["link"] if "link" in md.inlinePatterns else None
