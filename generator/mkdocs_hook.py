@@ -52,6 +52,8 @@ def on_config(config):
     # Same HTML from Python-Markdown, a quarter less time converting pages (fast_inline.py).
     if not any(isinstance(extension, FastInlineExtension) for extension in config.markdown_extensions):
         config.markdown_extensions.append(FastInlineExtension())
+    # MkDocs' look for anchors in raw HTML, skipped on pages that can hold none (mkdocs_pages.py).
+    mkdocs_pages.install_anchor_scan()
     # The same search entries, each page divided into sections in a quarter of the time
     # (fast_search.py). Material's search has made its index by now: hooks come after plugins.
     search = config.plugins.get("material/search")

@@ -256,3 +256,59 @@ def _loaded_config(load_config):
     if "config" not in _CONFIG:
         _CONFIG["config"] = load_config(str(ROOT / "mkdocs.yml"))
     return _CONFIG["config"]
+
+
+# The anchor look-up in raw HTML (mkdocs_pages.QuickRawHTMLPreprocessor).
+_HTML_PIECES = ["<p", "<a", "<span", "<div", ">", "/>", "</p>", " ", "\n", "\t", "\u00a0", '"', "'", "/", "=", "id",
+                "ID", "Id", "name", "NAME", "x", "idea", "did", "named", "ids", "<!--", "-->", "<script>", "</script>",
+                '<p id="x">', "<a name=y>", "<P ID='z'>", "<br/id=1>", "<p\nid=q>", "<p data-id=1>", "word"]
+
+
+def _anchors_found_by_mkdocs(text: str) -> set:
+    from mkdocs.structure.pages import _HTMLHandler
+
+    parser = _HTMLHandler()
+    parser.feed(text)
+    parser.close()
+    return parser.present_anchor_ids
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=30).map("".join))
+@example("<p id/>")
+@example("<br/id=1>")
+@example('<p x="1"id=2>')
+@example("<p x='1'id=2>")
+@example("<p\tid=q>")
+@example("<P ID=z>")
+@example("<a name>")
+def test_text_without_an_anchor_attribute_shape_has_no_anchor_for_mkdocs_to_find(text):
+    from generator.mkdocs_pages import may_hold_anchor_attributes
+
+    if not may_hold_anchor_attributes(text):
+        assert _anchors_found_by_mkdocs(text) == set()
+
+
+@pytest.mark.parametrize("site_name", ["fixture_site", "real_site"])
+def test_mkdocs_finds_the_same_anchors_on_every_page_with_the_shortcut(request, site_name):
+    # And the hook installs it: MkDocs' pages then make the quick one.
+    import mkdocs.structure.pages
+
+    from generator import mkdocs_pages
+
+    mkdocs_pages.install_anchor_scan()
+    assert mkdocs.structure.pages._RawHTMLPreprocessor is mkdocs_pages.QuickRawHTMLPreprocessor
+    from generator.mkdocs_pages import (KNOWN_ANCHOR_SCAN, QuickRawHTMLPreprocessor, anchor_scan_code,
+                                        may_hold_anchor_attributes)
+
+    assert anchor_scan_code() == KNOWN_ANCHOR_SCAN  # another MkDocs or html.parser would lose the shortcut
+    pages = sorted(request.getfixturevalue(site_name).docs.rglob("*.md"))
+    assert len(pages) > 20
+    skipped = 0
+    for page in pages:
+        lines = page.read_text(encoding="utf-8").split("\n")
+        quick = QuickRawHTMLPreprocessor()
+        quick.run(lines)
+        assert quick.present_anchor_ids == _anchors_found_by_mkdocs("\n".join(lines)), page
+        skipped += not may_hold_anchor_attributes("\n".join(lines))
+    assert skipped > len(pages) / 2  # the shortcut is taken on most pages
