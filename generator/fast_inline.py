@@ -25,7 +25,7 @@ import re
 
 import markdown
 from markdown import inlinepatterns, treeprocessors, util
-from markdown.extensions import toc
+from markdown.extensions import attr_list, toc
 
 from . import fast_blocks
 
@@ -145,6 +145,22 @@ class MarkerAwareTocTreeprocessor(toc.TocTreeprocessor):
         super().replace_marker(root, elem)
 
 
+class BraceAwareAttrListTreeprocessor(attr_list.AttrListTreeprocessor):
+    """Python-Markdown's attribute lists, not looked for on a page without a "{".
+
+    The processor walks every element of the page, searching the text of each (every cell
+    and every list item) for a `{: ... }` list, each of whose forms starts with "{". As for
+    the table of contents' marker, every text in the tree comes from the page's lines, so a
+    page none of whose lines holds a "{" has no list to find.
+    """
+
+    def run(self, doc) -> None:
+        lines = getattr(self.md, "lines", None)
+        if lines is not None and not any("{" in line for line in lines):
+            return
+        super().run(doc)
+
+
 class MembershipList(list):
     """A list whose `in` is a set look-up, kept equal to the list through every change.
 
@@ -203,6 +219,9 @@ class FastInlineExtension(markdown.Extension):
         # Only the default marker: an extension's own text ("¶", "↩") could make another.
         if type(contents) is toc.TocTreeprocessor and contents.marker == "[TOC]" and _toc_code_known():
             contents.__class__ = MarkerAwareTocTreeprocessor
+        attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None
+        if type(attributes) is attr_list.AttrListTreeprocessor and _attr_list_code_known():
+            attributes.__class__ = BraceAwareAttrListTreeprocessor
         current = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
         if type(current) is not treeprocessors.InlineProcessor or not _private_methods_present():
             return
@@ -249,4 +268,20 @@ def _toc_code_known() -> bool:
 
 def toc_code() -> str:
     source = "".join(inspect.getsource(getattr(toc.TocTreeprocessor, name)) for name in ("replace_marker", "iterparent"))
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+# Digest of Python-Markdown 3.11's AttrListTreeprocessor.run and the expressions it
+# searches with, which BraceAwareAttrListTreeprocessor skips where no "{" can be found.
+KNOWN_ATTR_LIST_CODE = "0fe9041dcc7398398460cdb10ad8c063cd098f1709dceb06c85a55708a943b9c"
+
+
+@functools.cache
+def _attr_list_code_known() -> bool:
+    return attr_list_code() == KNOWN_ATTR_LIST_CODE
+
+
+def attr_list_code() -> str:
+    processor = attr_list.AttrListTreeprocessor
+    source = inspect.getsource(processor.run) + processor.BASE_RE
     return hashlib.sha256(source.encode()).hexdigest()

@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.fast_inline import (FastInlineExtension, MarkerAwareTocTreeprocessor, MembershipList,
-                                   QuickLinkInlineProcessor, SkippingInlineProcessor, needed_strings)
+from generator.fast_inline import (BraceAwareAttrListTreeprocessor, FastInlineExtension, MarkerAwareTocTreeprocessor,
+                                   MembershipList, QuickLinkInlineProcessor, SkippingInlineProcessor, needed_strings)
 
 # The site's extensions, as in mkdocs.yml.
 EXTENSIONS = ["admonition", "attr_list", "abbr", "tables", "footnotes", "toc"]
@@ -36,8 +36,10 @@ def test_every_inline_pattern_of_the_installed_markdown_has_a_known_string():
     assert type(fast.inlinePatterns["link"]) is QuickLinkInlineProcessor
     assert type(fast.block_level_elements) is MembershipList
     assert type(fast.treeprocessors["toc"]) is MarkerAwareTocTreeprocessor
+    assert type(fast.treeprocessors["attr_list"]) is BraceAwareAttrListTreeprocessor
     plain_order = [type(p).__name__ for p in _converters()[0].treeprocessors]
-    fast_order = [type(p).__name__.replace("Skipping", "").replace("MarkerAware", "") for p in fast.treeprocessors]
+    fast_order = [type(p).__name__.replace("Skipping", "").replace("MarkerAware", "").replace("BraceAware", "")
+                  for p in fast.treeprocessors]
     assert fast_order == plain_order
 
 
@@ -132,3 +134,10 @@ def test_a_membership_list_answers_in_as_the_list_does_after_any_change(operatio
             fast *= 2
         assert type(fast) is MembershipList and fast == plain
         assert all((tag in fast) == (tag in plain) for tag in ["p", "div", "span", "li", "x", 3])
+
+
+def test_attribute_lists_are_still_read_on_a_page_that_has_them():
+    text = "# Title { #top .x }\n\nA paragraph\n{: .y }\n\n| a |\n|---|\n| cell { .z } |\n\n- item\n{: .w }\n"
+    plain, fast = _both(text)
+    assert fast == plain
+    assert 'id="top"' in fast and 'class="y"' in fast
