@@ -102,7 +102,7 @@ KNOWN_TEST_CODE = "052b24b168a5b2db56036bb8816fcdef3bcc7a5401228a76aea06133570e9
 
 
 @functools.cache
-def _test_code_known() -> bool:
+def test_code_known() -> bool:
     return block_test_code() == KNOWN_TEST_CODE
 
 
@@ -113,7 +113,7 @@ def block_test_code() -> str:
 
 def quicken(processors) -> None:
     """Give each known block processor of a Markdown object its quick test."""
-    if not _test_code_known():
+    if not test_code_known():
         return
     for processor in processors:
         known = QUICK.get(type(processor))

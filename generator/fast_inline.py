@@ -161,6 +161,20 @@ class BraceAwareAttrListTreeprocessor(attr_list.AttrListTreeprocessor):
         super().run(doc)
 
 
+class BackslashAwareUnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
+    """Python-Markdown's last pass over every text and attribute of a page, which turns
+    the placeholders of backslash escapes (`\\*`) back into their characters, skipped on a
+    page none of whose lines holds a backslash: only the escape patterns make such
+    placeholders, and each needs one (the whitespace preprocessor removes any from the text).
+    """
+
+    def run(self, root) -> None:
+        lines = getattr(self.md, "lines", None)
+        if lines is not None and not any("\\" in line for line in lines):
+            return
+        super().run(root)
+
+
 class MembershipList(list):
     """A list whose `in` is a set look-up, kept equal to the list through every change.
 
@@ -208,6 +222,14 @@ class FastInlineExtension(markdown.Extension):
     for the table of contents' marker only on pages that hold it; test blocks without the
     searches that cannot match (fast_blocks.py)."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Each check reads Python-Markdown's source: made once here, in the process that
+        # forks the page workers, rather than once in each worker.
+        for known in (_link_code_known, _toc_code_known, _attr_list_code_known, _unescape_code_known,
+                      fast_blocks.test_code_known):
+            known()
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         fast_blocks.quicken(md.parser.blockprocessors)
         if type(md.block_level_elements) is list:
@@ -222,6 +244,9 @@ class FastInlineExtension(markdown.Extension):
         attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None
         if type(attributes) is attr_list.AttrListTreeprocessor and _attr_list_code_known():
             attributes.__class__ = BraceAwareAttrListTreeprocessor
+        unescape = md.treeprocessors["unescape"] if "unescape" in md.treeprocessors else None
+        if type(unescape) is treeprocessors.UnescapeTreeprocessor and _unescape_code_known():
+            unescape.__class__ = BackslashAwareUnescapeTreeprocessor
         current = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
         if type(current) is not treeprocessors.InlineProcessor or not _private_methods_present():
             return
@@ -284,4 +309,23 @@ def _attr_list_code_known() -> bool:
 def attr_list_code() -> str:
     processor = attr_list.AttrListTreeprocessor
     source = inspect.getsource(processor.run) + processor.BASE_RE
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+# Digest of Python-Markdown 3.11's UnescapeTreeprocessor and of the two places that make
+# its placeholders (the escape pattern, and the backtick pattern's escaped backslash).
+KNOWN_UNESCAPE_CODE = "c33bc178c5e5f18359acbf0c4b1f8a2d2fa3b65715a96982c64144506c903f55"
+
+
+@functools.cache
+def _unescape_code_known() -> bool:
+    return unescape_code() == KNOWN_UNESCAPE_CODE
+
+
+def unescape_code() -> str:
+    unescape = treeprocessors.UnescapeTreeprocessor
+    # Methods, not the class: the source of a class is found by parsing its whole module.
+    source = unescape.RE.pattern + "".join(inspect.getsource(code) for code in (
+        unescape._unescape, unescape.unescape, unescape.run, inlinepatterns.EscapeInlineProcessor.handleMatch,
+        inlinepatterns.BacktickInlineProcessor.__init__, inlinepatterns.BacktickInlineProcessor.handleMatch))
     return hashlib.sha256(source.encode()).hexdigest()

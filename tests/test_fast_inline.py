@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from generator.fast_inline import (BraceAwareAttrListTreeprocessor, FastInlineExtension, MarkerAwareTocTreeprocessor,
-                                   MembershipList, QuickLinkInlineProcessor, SkippingInlineProcessor, needed_strings)
+from generator.fast_inline import (BackslashAwareUnescapeTreeprocessor, BraceAwareAttrListTreeprocessor,
+                                   FastInlineExtension, MarkerAwareTocTreeprocessor, MembershipList,
+                                   QuickLinkInlineProcessor, SkippingInlineProcessor, needed_strings)
 
 # The site's extensions, as in mkdocs.yml.
 EXTENSIONS = ["admonition", "attr_list", "abbr", "tables", "footnotes", "toc"]
@@ -37,9 +38,10 @@ def test_every_inline_pattern_of_the_installed_markdown_has_a_known_string():
     assert type(fast.block_level_elements) is MembershipList
     assert type(fast.treeprocessors["toc"]) is MarkerAwareTocTreeprocessor
     assert type(fast.treeprocessors["attr_list"]) is BraceAwareAttrListTreeprocessor
+    assert type(fast.treeprocessors["unescape"]) is BackslashAwareUnescapeTreeprocessor
     plain_order = [type(p).__name__ for p in _converters()[0].treeprocessors]
     fast_order = [type(p).__name__.replace("Skipping", "").replace("MarkerAware", "").replace("BraceAware", "")
-                  for p in fast.treeprocessors]
+                  .replace("BackslashAware", "") for p in fast.treeprocessors]
     assert fast_order == plain_order
 
 
@@ -141,3 +143,10 @@ def test_attribute_lists_are_still_read_on_a_page_that_has_them():
     plain, fast = _both(text)
     assert fast == plain
     assert 'id="top"' in fast and 'class="y"' in fast
+
+
+def test_backslash_escapes_are_still_restored_on_a_page_that_has_them():
+    text = "A \\*star\\* and a `` \\` `` tick, [a \\[b\\]](c.md \"t\\\"\")\n\n| \\| |\n|---|\n| x |\n"
+    plain, fast = _both(text)
+    assert fast == plain
+    assert "*star*" in fast and "\x02" not in fast
