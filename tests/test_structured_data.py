@@ -3,13 +3,20 @@ the sitemap lists every page."""
 
 import html
 import json
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
+import jinja2
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import FIXTURE_CONTENT
+from conftest import FIXTURE_CONTENT, _env
+from generator.structured import front_matter_json
 from published import REPO_URL, SITE_URL, built_file, head_of
+from scratch import copy_project
 
 SCHEMA_ORG = "https://schema.org"
 EXPECTED_TYPES = {
@@ -123,6 +130,40 @@ def test_hand_written_pages_keep_the_default_edit_link(fixture_site):
 def test_pages_made_from_many_files_have_no_edit_link(fixture_site, page):
     # Their Markdown is generated and not in the repository: a link would lead nowhere.
     assert head_of(fixture_site.site, page).edit_links == []
+
+
+_json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                            max_leaves=10)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), _json_values, max_size=5))
+def test_the_front_matter_string_reads_back_as_what_tojson_makes_of_the_json_ld(data):
+    # The theme override prints the string as it is where it printed tojson of a mapping.
+    line = "json_ld: " + front_matter_json(data) + "\n"
+    read = yaml.load(line, Loader=yaml.CSafeLoader)["json_ld"]
+    assert read == jinja2.Environment().from_string("{{ data | tojson }}").render(data=data)
+    assert "<" not in read and "</" not in line
+
+
+def test_a_hand_written_page_may_give_json_ld_as_a_mapping_or_a_string(tmp_path):
+    project = copy_project(tmp_path / "project", FIXTURE_CONTENT)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "not_in_nav: |\n", "not_in_nav: |\n  /mapped.md\n  /written.md\n"), encoding="utf-8")
+    (project / "docs" / "mapped.md").write_text(
+        '---\njson_ld: {"@type": "Thing", "name": "a </script> b"}\n---\n\n# Mapped\n', encoding="utf-8")
+    (project / "docs" / "written.md").write_text(
+        "---\njson_ld: '{\"@type\": \"Thing\", \"name\": \"c </script> d\"}'\n---\n\n# Written\n",
+        encoding="utf-8")
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=_env(),
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    for page, name in (("mapped", "a </script> b"), ("written", "c </script> d")):
+        scripts = head_of(project / "site", page).json_ld
+        assert [json.loads(text)["name"] for text in scripts] == [name]
+        assert "</script> " not in (project / "site" / page / "index.html").read_text(encoding="utf-8")
 
 
 # --- In a real browser ---------------------------------------------------------------------
