@@ -19,15 +19,13 @@ from the hook (mkdocs_hook.on_config); Zensical, which runs no hooks, converts a
 from __future__ import annotations
 
 import functools
-import hashlib
-import inspect
 import re
 
 import markdown
 from markdown import inlinepatterns, treeprocessors, util
 from markdown.extensions import attr_list, toc
 
-from . import fast_blocks
+from . import fast_blocks, known_code
 
 # The expressions of Python-Markdown 3.x's inline patterns (inlinepatterns.py and the
 # footnotes extension), and the strings without which each cannot match.
@@ -226,26 +224,26 @@ class FastInlineExtension(markdown.Extension):
         super().__init__(**kwargs)
         # Each check reads Python-Markdown's source: made once here, in the process that
         # forks the page workers, rather than once in each worker.
-        for known in (_link_code_known, _toc_code_known, _attr_list_code_known, _unescape_code_known,
-                      fast_blocks.test_code_known):
-            known()
+        for name in KNOWN_CODE:
+            code_known(name)
+        fast_blocks.test_code_known()
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         fast_blocks.quicken(md.parser.blockprocessors)
         if type(md.block_level_elements) is list:
             md.block_level_elements = MembershipList(md.block_level_elements)
         link = md.inlinePatterns["link"] if "link" in md.inlinePatterns else None
-        if type(link) is inlinepatterns.LinkInlineProcessor and _link_code_known():
+        if type(link) is inlinepatterns.LinkInlineProcessor and code_known("link"):
             link.__class__ = QuickLinkInlineProcessor
         contents = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
         # Only the default marker: an extension's own text ("¶", "↩") could make another.
-        if type(contents) is toc.TocTreeprocessor and contents.marker == "[TOC]" and _toc_code_known():
+        if type(contents) is toc.TocTreeprocessor and contents.marker == "[TOC]" and code_known("toc"):
             contents.__class__ = MarkerAwareTocTreeprocessor
         attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None
-        if type(attributes) is attr_list.AttrListTreeprocessor and _attr_list_code_known():
+        if type(attributes) is attr_list.AttrListTreeprocessor and code_known("attr_list"):
             attributes.__class__ = BraceAwareAttrListTreeprocessor
         unescape = md.treeprocessors["unescape"] if "unescape" in md.treeprocessors else None
-        if type(unescape) is treeprocessors.UnescapeTreeprocessor and _unescape_code_known():
+        if type(unescape) is treeprocessors.UnescapeTreeprocessor and code_known("unescape"):
             unescape.__class__ = BackslashAwareUnescapeTreeprocessor
         current = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
         if type(current) is not treeprocessors.InlineProcessor or not _private_methods_present():
@@ -265,67 +263,31 @@ def _private_methods_present() -> bool:
                for name in ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern"))
 
 
-# Digest of Python-Markdown 3.11's LinkInlineProcessor.getText and getLink, which
-# QuickLinkInlineProcessor must agree with where it does not call them.
-KNOWN_LINK_CODE = "64b59ad72fbed55610b6591f47b5e028ae1346ff4c703a24c7b8827de33b9b39"
+# What each shortcut must agree with where it does not call it, in Python-Markdown 3.11,
+# and the digest of that code's source (known_code.py):
+KNOWN_CODE = {
+    # QuickLinkInlineProcessor: reading a link's label and address.
+    "link": ("64b59ad72fbed55610b6591f47b5e028ae1346ff4c703a24c7b8827de33b9b39",
+             lambda: (inlinepatterns.LinkInlineProcessor.getText, inlinepatterns.LinkInlineProcessor.getLink,
+                      inlinepatterns.LinkInlineProcessor.unescape)),
+    # MarkerAwareTocTreeprocessor: the search for the marker it skips.
+    "toc": ("da7f724eabf9a1d98f3a0779421cc492e54411083637f1b9a730b9949a7d7306",
+            lambda: (toc.TocTreeprocessor.replace_marker, toc.TocTreeprocessor.iterparent)),
+    # BraceAwareAttrListTreeprocessor: the walk it skips and the expression it searches with.
+    "attr_list": ("0fe9041dcc7398398460cdb10ad8c063cd098f1709dceb06c85a55708a943b9c",
+                  lambda: (attr_list.AttrListTreeprocessor.run, attr_list.AttrListTreeprocessor.BASE_RE)),
+    # BackslashAwareUnescapeTreeprocessor: the pass it skips, and the two places that make
+    # its placeholders (the escape pattern, and the backtick pattern's escaped backslash).
+    "unescape": ("c33bc178c5e5f18359acbf0c4b1f8a2d2fa3b65715a96982c64144506c903f55",
+                 lambda: (treeprocessors.UnescapeTreeprocessor.RE.pattern, treeprocessors.UnescapeTreeprocessor._unescape,
+                          treeprocessors.UnescapeTreeprocessor.unescape, treeprocessors.UnescapeTreeprocessor.run,
+                          inlinepatterns.EscapeInlineProcessor.handleMatch,
+                          inlinepatterns.BacktickInlineProcessor.__init__,
+                          inlinepatterns.BacktickInlineProcessor.handleMatch)),
+}
 
 
 @functools.cache
-def _link_code_known() -> bool:
-    return link_code() == KNOWN_LINK_CODE
-
-
-def link_code() -> str:
-    source = "".join(inspect.getsource(getattr(inlinepatterns.LinkInlineProcessor, name))
-                     for name in ("getText", "getLink", "unescape"))
-    return hashlib.sha256(source.encode()).hexdigest()
-
-
-# Digest of Python-Markdown 3.11's TocTreeprocessor.replace_marker and iterparent, which
-# MarkerAwareTocTreeprocessor skips where the marker cannot be found.
-KNOWN_TOC_CODE = "da7f724eabf9a1d98f3a0779421cc492e54411083637f1b9a730b9949a7d7306"
-
-
-@functools.cache
-def _toc_code_known() -> bool:
-    return toc_code() == KNOWN_TOC_CODE
-
-
-def toc_code() -> str:
-    source = "".join(inspect.getsource(getattr(toc.TocTreeprocessor, name)) for name in ("replace_marker", "iterparent"))
-    return hashlib.sha256(source.encode()).hexdigest()
-
-
-# Digest of Python-Markdown 3.11's AttrListTreeprocessor.run and the expressions it
-# searches with, which BraceAwareAttrListTreeprocessor skips where no "{" can be found.
-KNOWN_ATTR_LIST_CODE = "0fe9041dcc7398398460cdb10ad8c063cd098f1709dceb06c85a55708a943b9c"
-
-
-@functools.cache
-def _attr_list_code_known() -> bool:
-    return attr_list_code() == KNOWN_ATTR_LIST_CODE
-
-
-def attr_list_code() -> str:
-    processor = attr_list.AttrListTreeprocessor
-    source = inspect.getsource(processor.run) + processor.BASE_RE
-    return hashlib.sha256(source.encode()).hexdigest()
-
-
-# Digest of Python-Markdown 3.11's UnescapeTreeprocessor and of the two places that make
-# its placeholders (the escape pattern, and the backtick pattern's escaped backslash).
-KNOWN_UNESCAPE_CODE = "c33bc178c5e5f18359acbf0c4b1f8a2d2fa3b65715a96982c64144506c903f55"
-
-
-@functools.cache
-def _unescape_code_known() -> bool:
-    return unescape_code() == KNOWN_UNESCAPE_CODE
-
-
-def unescape_code() -> str:
-    unescape = treeprocessors.UnescapeTreeprocessor
-    # Methods, not the class: the source of a class is found by parsing its whole module.
-    source = unescape.RE.pattern + "".join(inspect.getsource(code) for code in (
-        unescape._unescape, unescape.unescape, unescape.run, inlinepatterns.EscapeInlineProcessor.handleMatch,
-        inlinepatterns.BacktickInlineProcessor.__init__, inlinepatterns.BacktickInlineProcessor.handleMatch))
-    return hashlib.sha256(source.encode()).hexdigest()
+def code_known(name: str) -> bool:
+    recorded, parts = KNOWN_CODE[name]
+    return known_code.digest(*parts()) == recorded

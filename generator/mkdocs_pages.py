@@ -21,8 +21,6 @@ and only when every plugin is one whose per-page work is known to be done in the
 from __future__ import annotations
 
 import gc
-import hashlib
-import inspect
 import logging
 import os
 import posixpath
@@ -39,7 +37,7 @@ from mkdocs.structure import pages as mkdocs_pages_module
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import parallel
+from generator import known_code, parallel
 
 try:
     from material.plugins.search.plugin import SearchPlugin
@@ -354,10 +352,9 @@ KNOWN_ANCHOR_SCAN = "fec0519cd268323cc4522c11e9387af1f791cbb0056f782bc51bed6ed7e
 
 
 def anchor_scan_code() -> str:
-    source = (inspect.getsource(QuickRawHTMLPreprocessor.__mro__[1].run)  # MkDocs' own, installed or not
-              + inspect.getsource(mkdocs_pages_module._HTMLHandler.handle_starttag)
-              + markdown.htmlparser.htmlparser.attrfind_tolerant.pattern)
-    return hashlib.sha256(source.encode()).hexdigest()
+    return known_code.digest(QuickRawHTMLPreprocessor.__mro__[1].run,  # MkDocs' own, installed or not
+                             mkdocs_pages_module._HTMLHandler.handle_starttag,
+                             markdown.htmlparser.htmlparser.attrfind_tolerant.pattern)
 
 
 def install_anchor_scan() -> None:
