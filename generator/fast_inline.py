@@ -137,10 +137,8 @@ class MarkerAwareTocTreeprocessor(toc.TocTreeprocessor):
     """
 
     def replace_marker(self, root, elem) -> None:
-        lines = getattr(self.md, "lines", None)  # the page's lines, as the block parser read them
-        if lines is not None and self.marker not in "\n".join(lines):
-            return
-        super().replace_marker(root, elem)
+        if lines_may_hold(self.md, self.marker):
+            super().replace_marker(root, elem)
 
 
 class BraceAwareAttrListTreeprocessor(attr_list.AttrListTreeprocessor):
@@ -153,10 +151,8 @@ class BraceAwareAttrListTreeprocessor(attr_list.AttrListTreeprocessor):
     """
 
     def run(self, doc) -> None:
-        lines = getattr(self.md, "lines", None)
-        if lines is not None and not any("{" in line for line in lines):
-            return
-        super().run(doc)
+        if lines_may_hold(self.md, "{"):
+            super().run(doc)
 
 
 class BackslashAwareUnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
@@ -167,10 +163,15 @@ class BackslashAwareUnescapeTreeprocessor(treeprocessors.UnescapeTreeprocessor):
     """
 
     def run(self, root) -> None:
-        lines = getattr(self.md, "lines", None)
-        if lines is not None and not any("\\" in line for line in lines):
-            return
-        super().run(root)
+        if lines_may_hold(self.md, "\\"):
+            super().run(root)
+
+
+def lines_may_hold(md: markdown.Markdown, text: str) -> bool:
+    """False when one of the page's lines (as the block parser read them) holds text, which
+    holds no line break; True also when the lines are not known."""
+    lines = getattr(md, "lines", None)
+    return lines is None or any(text in line for line in lines)
 
 
 class MembershipList(list):
@@ -232,19 +233,12 @@ class FastInlineExtension(markdown.Extension):
         fast_blocks.quicken(md.parser.blockprocessors)
         if type(md.block_level_elements) is list:
             md.block_level_elements = MembershipList(md.block_level_elements)
-        link = md.inlinePatterns["link"] if "link" in md.inlinePatterns else None
-        if type(link) is inlinepatterns.LinkInlineProcessor and code_known("link"):
-            link.__class__ = QuickLinkInlineProcessor
-        contents = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
+        _quicken(md.inlinePatterns, "link", QuickLinkInlineProcessor)
         # Only the default marker: an extension's own text ("¶", "↩") could make another.
-        if type(contents) is toc.TocTreeprocessor and contents.marker == "[TOC]" and code_known("toc"):
-            contents.__class__ = MarkerAwareTocTreeprocessor
-        attributes = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None
-        if type(attributes) is attr_list.AttrListTreeprocessor and code_known("attr_list"):
-            attributes.__class__ = BraceAwareAttrListTreeprocessor
-        unescape = md.treeprocessors["unescape"] if "unescape" in md.treeprocessors else None
-        if type(unescape) is treeprocessors.UnescapeTreeprocessor and code_known("unescape"):
-            unescape.__class__ = BackslashAwareUnescapeTreeprocessor
+        if "toc" in md.treeprocessors and getattr(md.treeprocessors["toc"], "marker", None) == "[TOC]":
+            _quicken(md.treeprocessors, "toc", MarkerAwareTocTreeprocessor)
+        _quicken(md.treeprocessors, "attr_list", BraceAwareAttrListTreeprocessor)
+        _quicken(md.treeprocessors, "unescape", BackslashAwareUnescapeTreeprocessor)
         current = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
         if type(current) is not treeprocessors.InlineProcessor or not _private_methods_present():
             return
@@ -256,6 +250,14 @@ class FastInlineExtension(markdown.Extension):
                for p in md.treeprocessors]
         if now != order:
             md.treeprocessors.register(current, "inline", INLINE_PRIORITY)
+
+
+def _quicken(registry, name: str, quick: type) -> None:
+    """Give the processor registered under name the class quick, if the processor is of the
+    class quick stands in for and that class's code is the known code (KNOWN_CODE[name])."""
+    processor = registry[name] if name in registry else None
+    if type(processor) is quick.__mro__[1] and code_known(name):
+        processor.__class__ = quick
 
 
 def _private_methods_present() -> bool:
