@@ -33,7 +33,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from scratch import GENERATED_STAMP, copy_project, serve_env  # noqa: E402  (the tests' scratch copy of the project)
+from scratch import GENERATED_STAMP, copy_project, serve_env, stop_server  # noqa: E402  (the tests' scratch copy of the project)
 
 CHILD = Path(__file__).with_name("generator_child.py")
 # One address for every build of a benchmark project, the generator's own (base_url) and
@@ -163,9 +163,13 @@ def peak_wrapped(command: list[str]) -> list[str]:
 def set_aside(path: Path, work: Path) -> None:
     """Move a file or folder out of the way, to be deleted when the benchmark ends.
 
-    Deleting thousands of files slows the file creations of the next seconds several-fold
-    where the disk is mounted with online discard (as on the project's machines): deleted
-    between two measurements, they would count against the second.
+    Deleting thousands of files can slow the file creations of the next minutes on the
+    project's machines, whose disk is ext4 without a journal: there the kernel does not reuse
+    an inode within 60 s of its deletion (6 minutes while its inode table block is not yet
+    written back) and, for every file it creates, walks past each such inode (perf shows
+    ext4_create → recently_deleted). Creating 10,000 files took from 0.2 to 1.2 s of system
+    time here, depending on what had been deleted shortly before. Deleted between two
+    measurements, they would count against the second.
     """
     trash = work / TRASH
     trash.mkdir(parents=True, exist_ok=True)
@@ -285,7 +289,7 @@ def measure_cold_edit(project: Path) -> dict:
         path.write_text(original, encoding="utf-8")
     run_measured([sys.executable, str(CHILD), "full", str(project)], project)  # restore the pages
     data = json.loads(result.stdout)
-    return {"seconds": sum(data["stages"].values()), "process_seconds": result.seconds,
+    return {"seconds": sum(data["stages"].values()), "stages": data["stages"], "process_seconds": result.seconds,
             "written": data["written"], "entity": path.stem}
 
 
@@ -343,8 +347,7 @@ def measure_serve(project: Path, edits: int = 3) -> dict:
             _wait_until_quiet(project / "serve.log")
             delays.append(_served_after_edit(path, url, f"Served-edit-{n}"))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
         log.close()
     return {"first_build_seconds": first_build, "save_to_served_seconds": delays}
 
@@ -399,22 +402,30 @@ def bench_size(entities: int, args) -> SizeReport:
     report.cold_edit = measure_cold_edit(project)
     report.warm_edit = measure_warm_edit(project)
     print_line(f"{entities}: edit one entity", _edit_text(report.cold_edit, report.warm_edit))
-    if entities in args.serve_sizes:
-        report.serve = measure_serve(project, args.serve_edits)
-        delays = ", ".join(f"{d:.2f}" for d in report.serve["save_to_served_seconds"])
-        print_line(f"{entities}: serve --dirty", f"first build {report.serve['first_build_seconds']:.1f} s; "
-                                                 f"save → page changed: {delays} s")
     return report
+
+
+def bench_serve(report: SizeReport, args) -> None:
+    """The preview of a project bench_size made, timed after every other measurement: the
+    server deletes the site it built when it stops, and deletions slow the file creations
+    of the next minute here (see set_aside)."""
+    report.serve = measure_serve(args.work / f"site-{report.entities}", args.serve_edits)
+    delays = ", ".join(f"{d:.2f}" for d in report.serve["save_to_served_seconds"])
+    print_line(f"{report.entities}: serve --dirty", f"first build {report.serve['first_build_seconds']:.1f} s; "
+                                                    f"save → page changed: {delays} s")
 
 
 def print_line(label: str, text: str) -> None:
     print(f"{label:<28} {text}", flush=True)
 
 
+def _stages_text(stages: dict) -> str:
+    return " ".join(f"{stage} {stages.get(stage, 0.0):.2f}" for stage in STAGES)
+
+
 def _generator_text(run: dict, entities: int) -> str:
-    stages = " ".join(f"{stage} {run['stages'][stage]:.2f}" for stage in STAGES)
     total = sum(run["stages"].values())
-    return (f"{total:.2f} s = {1000 * total / entities:.3f} ms/entity ({stages}; "
+    return (f"{total:.2f} s = {1000 * total / entities:.3f} ms/entity ({_stages_text(run['stages'])}; "
             f"CPU {1000 * run['all_processes_cpu_seconds'] / entities:.3f} ms/entity in all processes, "
             f"start-up included); {run['pages']} pages; "
             f"peak {_peak_text(run)}")
@@ -439,7 +450,8 @@ def _mkdocs_text(run: dict) -> str:
 
 
 def _edit_text(cold: dict, warm: dict) -> str:
-    return (f"fresh process {cold['seconds']:.2f} s ({cold['process_seconds']:.2f} s with start-up), "
+    return (f"fresh process {cold['seconds']:.2f} s ({_stages_text(cold['stages'])}; "
+            f"{cold['process_seconds']:.2f} s with start-up), "
             f"{len(cold['written'])} file(s) rewritten; cached as in serve {warm['seconds']:.3f} s, "
             f"{len(warm['written'])} rewritten, {len(warm['rendered'])} re-rendered")
 
@@ -479,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
           f"machine speed {calibration_ms():.1f} ms", flush=True)
     try:
         reports = [bench_size(size, args) for size in sizes]
+        for report in reports:
+            if report.entities in args.serve_sizes:
+                bench_serve(report, args)
     finally:
         empty_trash(args.work)
     summary(reports)

@@ -22,6 +22,7 @@ def test_the_benchmark_runs_and_reports_every_figure(tmp_path):
     [report] = json.loads((tmp_path / "out.json").read_text())
     assert report["entities"] == 120
     assert set(report["generator"]["stages"]) == {"load", "validate", "link", "render", "write"}
+    assert set(report["cold_edit"]["stages"]) == {"load", "validate", "link", "render", "write"}
     assert report["generator"]["pages"] == len(report["generator"]["written"])
     markdown_pages = [p for p in report["generator"]["written"] if p.endswith(".md")]
     assert report["mkdocs"]["pages"] > len(markdown_pages)  # plus the hand-written pages

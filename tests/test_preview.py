@@ -9,7 +9,6 @@ rebuild that writes nothing does not start another one.
 from __future__ import annotations
 
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_CONTENT, make_project
-from scratch import serve_env
+from scratch import serve_env, stop_server
 
 TIMEOUT = 60  # seconds: far beyond the ~1 s a rebuild takes, so only a hang or a loop fails
 QUIET = 2  # seconds without a new build after which the server counts as settled
@@ -95,13 +94,7 @@ class Server:
                         f" its log ends:\n{self.log()[-3000:]}", quiet)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_server(self.process)
 
 
 @pytest.fixture

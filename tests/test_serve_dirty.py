@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from scratch import serve_env
+from scratch import serve_env, stop_server
 
 
 def _free_port() -> int:
@@ -30,12 +30,15 @@ def _eventually(condition, timeout: float = 60) -> bool:
 
 
 @pytest.fixture
-def served(project):
+def served(project, tmp_path):
     port = _free_port()
     log = open(project.root / "serve.log", "w")
+    # The server's own temporary folder, to check that it deletes the site it built there.
+    temporary = tmp_path / "server-tmp"
+    temporary.mkdir()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload", "-a", f"127.0.0.1:{port}"],
-        cwd=project.root, stdout=log, stderr=log, env=serve_env(port))
+        cwd=project.root, stdout=log, stderr=log, env=dict(serve_env(port), TMPDIR=str(temporary)))
 
     def page(path: str) -> str:
         try:
@@ -48,9 +51,9 @@ def served(project):
         assert _eventually(lambda: "Ada North" in page("/actors/ada-north/")), (project.root / "serve.log").read_text()
         yield project, page
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
         log.close()
+    assert list(temporary.glob("mkdocs_*")) == [], "mkdocs serve left the site it built behind"
 
 
 def test_an_edit_shows_and_the_error_banner_reaches_pages_that_did_not_change(served):
