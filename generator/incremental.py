@@ -28,7 +28,7 @@ from .link import SiteGraph
 from .load import LoadCache
 from .memo import RecordMemo
 from .validate import ValidationMemo
-from .render import PageJob, current_environment, page_jobs, page_names, render_page, templates_fingerprint
+from .render import PageJob, current_environment, page_jobs, page_names, readable, render_page, templates_fingerprint
 
 ALL = object()  # the dependency of a page that listed every value of a mapping
 KEYS = object()  # the dependency of a page that iterated or counted a mapping's keys
@@ -270,10 +270,11 @@ class PageCache:
 
 
 def _naming(graph: SiteGraph) -> tuple:
-    """Every field that render.page_names reads: the names, aliases and definitions."""
+    """Every field that render.page_names reads: the names, aliases and definitions, the
+    latter as the tooltips show them (with the names of the entities they refer to)."""
     return (tuple((a.id, a.name, a.aliases) for a in graph.actors.values()),
             tuple((t.id, t.title, t.aliases) for t in graph.topics.values()),
-            tuple((g.term, g.aliases, g.definition) for g in graph.glossary.values()))
+            tuple((g.term, g.aliases, readable(graph, g.definition)) for g in graph.glossary.values()))
 
 
 def _changed(before: Mapping, after: Mapping) -> set:

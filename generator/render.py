@@ -297,7 +297,8 @@ def page_jobs(graph: SiteGraph) -> dict[str, PageJob]:
 
 def page_names(graph: SiteGraph) -> tuple[NameIndex, Glossary]:
     """The names that link themselves and the glossary terms that get tooltips, site-wide."""
-    return entity_names(graph), glossary_terms(graph, plain)
+    # A tooltip is plain text: [[id]] in a definition shows as the entity's name there.
+    return entity_names(graph), glossary_terms(graph, functools.partial(readable, graph))
 
 
 def render_page(env: jinja2.Environment, graph: SiteGraph, path: str, job: PageJob,

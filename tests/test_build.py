@@ -198,6 +198,17 @@ def test_no_article_noise_reaches_the_site(real_site):
     assert found == []
 
 
+def test_no_page_made_from_content_shows_a_reference_as_written(real_site):
+    # [[id]] becomes a link, or the entity's name where the text is plain (the glossary's
+    # tooltips, meta descriptions). The editors' guide and the about pages show the syntax.
+    hand_written = {"editors", "about"}
+    found = [f"{page.relative_to(real_site.site)}: {match}"
+             for page in sorted(real_site.site.rglob("*.html"))
+             if page.relative_to(real_site.site).parts[0] not in hand_written
+             for match in sorted(set(re.findall(r"\[\[[^\]]*\]\]", page.read_text(encoding="utf-8"))))]
+    assert found == []
+
+
 def test_the_generator_alone_and_mkdocs_write_the_same_pages(project):
     # Without base_url, the pages take the site's address from mkdocs.yml (site_url) in both.
     assert "base_url" not in (project.content / "site.yaml").read_text()

@@ -106,6 +106,7 @@ def _edits(content):
 
     actor, event, topic = first("actors", 3), first("events", 5), first("topics", 2)
     position, source, term = first("positions", 4), first("sources", 6), first("glossary", 0)
+    cited_term = first("glossary", 1)
     site = content / "site.yaml"
     # An actor whose name an event's summary shows through a [[link]]: in the feeds too.
     linked_actor = content / "actors" / (re.search(r"\[\[([a-z0-9-]+)\]\]", first("events", 7).read_text()).group(1) + ".yaml")
@@ -121,6 +122,9 @@ def _edits(content):
         ("stance", lambda: _set_line(position, "stance", "undecided")),
         ("source date", lambda: _set_line(source, "published", "'2030-01-01'")),
         ("glossary term", lambda: _set_line(term, "term", "Zeta formula")),
+        # A tooltip shows a definition's [[id]] as the entity's name: it changes with the name.
+        ("definition citing a source", lambda: _set_line(cited_term, "definition", f"A provision that [[{source.stem}]] reports.")),
+        ("cited source title", lambda: _set_line(source, "title", "Qxwv Retitled Source")),
         ("new source", lambda: (content / "sources" / "a-brand-new-source.yaml").write_text(
             "title: A brand new source\npublished: '2031-05-05'\n", encoding="utf-8")),
         ("removed event", lambda: event.unlink()),
@@ -152,6 +156,8 @@ def test_incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit(tmp_pa
         graph, problems = check(content)
         assert problems == [], what
         expected = {**render(graph), **data_files(graph)}
+        if what == "cited source title":
+            assert any(": A provision that Qxwv Retitled Source reports.\n" in page for page in expected.values())
         assert _files(docs) == {**{p: t.encode() for p, t in expected.items()},
                                 ".generated.json": (docs / ".generated.json").read_bytes()}, what
         pages_written = {p for p in result.report.written if p not in data_files(graph)}
