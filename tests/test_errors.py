@@ -90,6 +90,11 @@ CASES = {
     "unknown [[id]] in text": (EVENT, edited(EVENT, "[[ada-north]]", "[[ada-nortth]]"), [
         f"{EVENT}:7: summary: [[ada-nortth]] links to an unknown id — did you mean 'ada-north'?",
     ]),
+    "unknown [[id]] in a block of text: the line that holds it": (EVENT, edited(
+        EVENT, "summary: A call between [[ada-north]] and [[southland]].",
+        "summary: >-\n  A call between [[ada-north]]\n  and [[southlnd]]."), [
+        f"{EVENT}:9: summary: [[southlnd]] links to an unknown id — did you mean 'southland'?",
+    ]),
     "unknown [[id]] written with a YAML escape": (EVENT, edited(
         EVENT, "summary: A call between [[ada-north]] and [[southland]].",
         'summary: "A call between \\x5b[ada-nortth]] and \\x5b[southland]]."'), [
