@@ -392,8 +392,13 @@ class SizeReport:
     serve: dict = field(default_factory=dict)
 
 
+def project_dir(work: Path, entities: int) -> Path:
+    """The scratch project of one size, made by bench_size and timed again by bench_serve."""
+    return work / f"site-{entities}"
+
+
 def bench_size(entities: int, args) -> SizeReport:
-    project = make_project(args.work / f"site-{entities}", entities, args.seed)
+    project = make_project(project_dir(args.work, entities), entities, args.seed)
     report = SizeReport(entities)
     report.generator = measure_generator(project, args.repeat)
     print_line(f"{entities}: generator", _generator_text(report.generator, entities))
@@ -409,7 +414,7 @@ def bench_serve(report: SizeReport, args) -> None:
     """The preview of a project bench_size made, timed after every other measurement: the
     server deletes the site it built when it stops, and deletions slow the file creations
     of the next minute here (see set_aside)."""
-    report.serve = measure_serve(args.work / f"site-{report.entities}", args.serve_edits)
+    report.serve = measure_serve(project_dir(args.work, report.entities), args.serve_edits)
     delays = ", ".join(f"{d:.2f}" for d in report.serve["save_to_served_seconds"])
     print_line(f"{report.entities}: serve --dirty", f"first build {report.serve['first_build_seconds']:.1f} s; "
                                                     f"save → page changed: {delays} s")

@@ -95,6 +95,19 @@ class Document:
             path = path[:-1]
         return lines.get((), 1)
 
+    def line_holding(self, path: FieldPath, written: str) -> int:
+        """The line of a field's value that holds `written`, or the field's own line.
+
+        A summary written as a block of text spans many lines below its key; the one that
+        holds the mistake is the one an editor needs. Text that is not there as typed (a YAML
+        escape) gets the field's line.
+        """
+        first = self.line_of(path)
+        later_fields = [line for line in self.lines.values() if line > first]
+        lines = self.text.splitlines()
+        last = min(later_fields) - 1 if later_fields else len(lines)
+        return next((number for number in range(first, last + 1) if written in lines[number - 1]), first)
+
 
 def field_lines(root: yaml.Node) -> dict:
     """The line of every field and list item under root, by its path ((): root itself)."""

@@ -331,22 +331,8 @@ def _check_wikilinks(document: Document, kinds: dict[str, str], leaves: list) ->
             ref = match.group(1).strip()
             if ref not in kinds:
                 hint = did_you_mean(ref, kinds) or "use the id of an actor, topic, event, source, position or term"
-                yield Problem(document.path, _line_holding(document, path, "[[" + match.group(1)),
+                yield Problem(document.path, document.line_holding(path, "[[" + match.group(1)),
                               f"{_field_name(path)}: [[{ref}]] links to an unknown id", hint)
-
-
-def _line_holding(document: Document, path: tuple, written: str) -> int:
-    """The line of a field's value that holds `written`, or the field's own line.
-
-    A summary written as a block of text spans many lines below its key; the one that holds
-    the mistake is the one an editor needs. Text that is not there as typed (a YAML escape)
-    gets the field's line.
-    """
-    first = document.line_of(path)
-    later_fields = [line for line in document.lines.values() if line > first]
-    lines = document.text.splitlines()
-    last = min(later_fields) - 1 if later_fields else len(lines)
-    return next((number for number in range(first, last + 1) if written in lines[number - 1]), first)
 
 
 def _check_semantics(record: Record, document: Document) -> Iterator[Problem]:
