@@ -20,7 +20,7 @@ import calendar
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
-from .link import SiteGraph, event_order
+from .link import SiteGraph
 from .memo import RecordMemo
 from .model import WIKILINK, Event
 from .render import human_date, readable
@@ -85,7 +85,7 @@ def atom_feed(graph: SiteGraph, memo: RecordMemo | None = None) -> str:
     ET.SubElement(ET.SubElement(feed, "author"), "name").text = site.title
     ET.indent(feed)
     memo = RecordMemo() if memo is None else memo
-    newest_first = sorted(graph.events.values(), key=event_order, reverse=True)
+    newest_first = list(reversed(graph.events.values()))
     entries = memo.joined("atom", _with_inputs(graph, newest_first), lambda item: _atom_entry_text(graph, item[0]))
     # The entries go after the head, each on a line indented as ET.indent() would put it.
     head = ET.tostring(feed, encoding="unicode").removesuffix("\n</feed>")

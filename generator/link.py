@@ -12,6 +12,7 @@ from typing import Iterator, Mapping
 
 from pydantic import BaseModel
 
+from .chronology import in_time_order
 from .model import Actor, Event, GlossaryTerm, Position, Record, Site, Source, Topic
 from .model import WIKILINK
 from .validate import Validated
@@ -25,7 +26,7 @@ class SiteGraph:
     actors: Mapping[str, Actor]
     topics: Mapping[str, Topic]
     positions: Mapping[str, Position]
-    events: Mapping[str, Event]  # in date order
+    events: Mapping[str, Event]  # in time order (chronology.in_time_order)
     sources: Mapping[str, Source]
     glossary: Mapping[str, GlossaryTerm]
     kinds: Mapping[str, str]  # id → kind folder
@@ -55,10 +56,6 @@ class SiteGraph:
         return record.title
 
 
-def event_order(event: Event) -> tuple[str, str]:
-    return (event.date, event.id)
-
-
 def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
     """Build the site graph from content that validated without errors.
 
@@ -67,7 +64,7 @@ def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
     """
     references_of = _references_of if memo is None else _remembering(memo, validated.records)
     records = validated.records
-    events = sorted(records["events"], key=event_order)
+    events, _ = in_time_order(records["events"])  # validation reported any left out
     by_kind = {kind: {r.id: r for r in rs} for kind, rs in records.items()}
     by_kind["events"] = {e.id: e for e in events}
     event_ids = [e.id for e in events]

@@ -2,8 +2,8 @@
 
 `python -m generator synth --entities 3000 --seed 1 --out /tmp/synth` writes a content
 folder shaped like a real explainer: actors in states and alliances, topics, positions with
-several stances that change over time, events with participants, topics and sources, and
-a glossary. Every name is made of invented syllables; every reference resolves. The same
+several stances that change over time, events with participants, topics and sources (some
+after another of the same day), and a glossary. Every name is made of invented syllables; every reference resolves. The same
 size and seed give the same bytes.
 """
 
@@ -289,10 +289,14 @@ def _stances(rng, plan: _Plan, count: int) -> list[dict]:
 def _events(rng, names: _Names, count: int, plan: _Plan) -> dict:
     actor_ids = [a for a, _ in plan.actors]
     places = [names.word(2, rng.choice(_PLACE_ENDINGS)) for _ in range(max(5, count // 20))]
-    files = {}
+    files, first_of_day = {}, {}
     for index in range(count):
         kind, place, date = rng.choice(EVENT_KINDS), rng.choice(places), _date(rng, (92, 7, 1))
         event_id = f"{kind}-in-{_slug(place)}-{index:05d}"
+        # A third of the events that share a date with an earlier one say they came after it,
+        # as a reaction to a meeting of the same day would; decided without drawing from rng,
+        # so the rest of the content is what the same seed gave before.
+        earlier = first_of_day.setdefault(date, event_id)
         participants = _pick(rng, actor_ids, rng.randint(2, 5))
         data = {"title": f"{kind.capitalize()} in {place}", "date": date, "kind": kind,
                 "status": rng.choice(EVENT_STATUSES), "location": place, "participants": participants,
@@ -300,6 +304,8 @@ def _events(rng, names: _Names, count: int, plan: _Plan) -> dict:
                 "summary": _sentence(rng, f"[[{participants[0]}]]") + " " + _sentence(rng, "The other side"),
                 "outcomes": [f"Agreed to discuss {rng.choice(_OBJECTS)} {rng.choice(_CONDITIONS)}."],
                 "sources": _near_sources(rng, plan, date, rng.randint(1, 3))}
+        if earlier != event_id and index % 3 == 0:
+            data["after"] = [earlier]
         files[f"events/{event_id}.yaml"] = data
         plan.events.append(event_id)
     return files

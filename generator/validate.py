@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
+from .chronology import cycles, in_time_order
 from .load import Document
 from .model import MODELS, SLUG_PATTERN, WIKILINK, Record, Site
 from .problems import WARNING, Problem, did_you_mean
@@ -28,7 +29,7 @@ REFERENCES = {
     "topics": ((("sources", "*"), "sources"),),
     "positions": ((("actor",), "actors"), (("topic",), "topics"),
                   (("stances", "*", "sources", "*"), "sources")),
-    "events": ((("participants", "*"), "actors"), (("topics", "*"), "topics"),
+    "events": ((("after", "*"), "events"), (("participants", "*"), "actors"), (("topics", "*"), "topics"),
                (("sources", "*"), "sources")),
     "sources": (),
     "glossary": (),
@@ -124,6 +125,7 @@ def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str],
         for record in kind_records:
             problems.extend(_check_semantics(record, by_id[record.id]))
     problems.extend(_check_position_pairs(records["positions"], by_id))
+    problems.extend(_check_event_order(records["events"], by_id))
     problems.extend(_check_alias_conflicts(records, by_id))
     validated = Validated(site, {kind: tuple(sorted(rs, key=lambda r: r.id)) for kind, rs in records.items()}, by_id)
     return validated, problems
@@ -356,6 +358,47 @@ def _earlier(first: str, second: str) -> bool:
     """Whether date first is surely before date second; '2025-08' is not before '2025-08-15'."""
     length = min(len(first), len(second))
     return first[:length] < second[:length]
+
+
+def _check_event_order(events: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:
+    """Events that come after one another in a circle, and an event said to come after one
+    (or through others after one) that is dated later than itself."""
+    if not any(event.after for event in events):
+        return
+    ordered, left_out = in_time_order(events)
+    for cycle in cycles(left_out):
+        event = by_id[cycle[0]]
+        if len(cycle) == 1:
+            yield Problem(event.path, _line_of_after(event, cycle[0]), "after: an event cannot come after itself",
+                          "remove its own id")
+            continue
+        circle = " → ".join(f"'{event_id}'" for event_id in (*cycle, cycle[0]))
+        yield Problem(event.path, _line_of_after(event, cycle[1]),
+                      f"after: these events come after one another in a circle: {circle}",
+                      "remove one of these ids from the after of the event that names it")
+    dated = {event.id: event.date for event in ordered}
+    latest: dict[str, tuple[str, str]] = {}  # id → (date, id): the latest event it comes after, through others too
+    for event in ordered:
+        bounds = {other: max((dated[other], other), latest.get(other, ("", "")))
+                  for other in event.after if other in dated}
+        if not bounds:
+            continue
+        latest[event.id] = max(bounds.values())
+        late = [(other, bound) for other, bound in bounds.items() if _earlier(event.date, bound[0])]
+        if late:
+            other, (date, via) = late[0]
+            through = "" if via == other else f" comes after '{via}', which"
+            document = by_id[event.id]
+            yield Problem(document.path, _line_of_after(document, other),
+                          f"after: '{other}'{through} is dated {date}, later than this event ({event.date})",
+                          f"fix one of the dates, or remove '{other}' from after")
+
+
+def _line_of_after(document: Document, event_id: str) -> int:
+    after = document.data.get("after")
+    if isinstance(after, list) and event_id in after:
+        return document.line_of(("after", after.index(event_id)))
+    return document.line_of(("after",))
 
 
 def _check_position_pairs(positions: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:

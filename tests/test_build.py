@@ -3,6 +3,7 @@
 import re
 
 import pytest
+import yaml
 
 from conftest import ROOT
 from generator.write import STAMP
@@ -207,6 +208,19 @@ def test_no_page_made_from_content_shows_a_reference_as_written(real_site):
              if page.relative_to(real_site.site).parts[0] not in hand_written
              for match in sorted(set(re.findall(r"\[\[[^\]]*\]\]", page.read_text(encoding="utf-8"))))]
     assert found == []
+
+
+def test_the_real_timeline_lists_each_event_after_those_it_came_after(real_site):
+    # Same-day reactions and events known only by their month name what they came after
+    # (`after`); dates alone put them first (a month before its days, a day by id).
+    events = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+              for path in sorted((ROOT / "content" / "events").glob("*.yaml"))}
+    timeline = (real_site.site / "timeline" / "index.html").read_text(encoding="utf-8")
+    listed = list(dict.fromkeys(re.findall(r'href="\.\./events/([a-z0-9-]+)/"', timeline)))
+    assert sorted(listed) == sorted(events)
+    pairs = [(earlier, event_id) for event_id, data in events.items() for earlier in data.get("after", ())]
+    assert len(pairs) >= 10
+    assert [pair for pair in pairs if listed.index(pair[0]) > listed.index(pair[1])] == []
 
 
 def test_the_generator_alone_and_mkdocs_write_the_same_pages(project):

@@ -142,6 +142,30 @@ CASES = {
     "list where text is expected": (EVENT, edited(EVENT, "title: First call", "title: [First, call]"), [
         f"{EVENT}:1: title: expected text, got a list",
     ]),
+    "an event after an unknown event": (EVENT, edited(EVENT, "kind: call\n", "after: [river-sumit]\nkind: call\n"), [
+        f"{EVENT}:3: after[0]: unknown event 'river-sumit' — did you mean 'river-summit'?",
+    ]),
+    "an event after itself": (EVENT, edited(EVENT, "kind: call\n", "after: [first-call]\nkind: call\n"), [
+        f"{EVENT}:3: after: an event cannot come after itself — remove its own id",
+    ]),
+    "an event after a later one": (EVENT, edited(EVENT, "kind: call\n", "after:\n  - river-summit\nkind: call\n"), [
+        f"{EVENT}:4: after: 'river-summit' is dated 2024-02-18, later than this event (2024-01-15)"
+        " — fix one of the dates, or remove 'river-summit' from after",
+    ]),
+    "an event after one that comes after a later one": (
+        "content/events/dock-meeting.yaml",
+        'title: Dock meeting\ndate: "2024-04-10"\nafter: [second-summit]\nkind: meeting\nstatus: held\n'
+        "summary: S.\nsources: [courier-note]\n", [
+            "content/events/dock-meeting.yaml:3: after: 'second-summit' comes after 'harbour-talks', which is dated"
+            " 2024-04-20, later than this event (2024-04-10) — fix one of the dates, or remove 'second-summit' from after",
+        ]),
+    "events after one another in a circle": (
+        "content/events/harbour-talks.yaml",
+        (FIXTURE_CONTENT / "events" / "harbour-talks.yaml").read_text().replace("kind:", "after: [second-summit]\nkind:"), [
+            "content/events/harbour-talks.yaml:3: after: these events come after one another in a circle:"
+            " 'harbour-talks' → 'second-summit' → 'harbour-talks'"
+            " — remove one of these ids from the after of the event that names it",
+        ]),
     "a second position on one pair": ("content/positions/ada-2.yaml",
                                       (FIXTURE_CONTENT / "positions" / "ada-north--ceasefire-first.yaml").read_text(), [
         "content/positions/ada-north--ceasefire-first.yaml:1: a second position of 'ada-north' on 'ceasefire-first'"

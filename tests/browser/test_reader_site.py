@@ -121,11 +121,12 @@ def test_the_matrix_works_with_the_keyboard_alone(watched):
     assert page.locator("h1").text_content().rstrip("¶").endswith("on Ceasefire first")
 
 
-def test_the_timeline_is_in_date_order_with_distinct_statuses(watched):
+def test_the_timeline_is_in_time_order_with_distinct_statuses(watched):
     page = watched.open("timeline/")
     items = page.locator("article li:has(.status)")
     titles = items.evaluate_all("items => items.map(li => li.querySelector('a[href*=\"events/\"]').textContent)")
-    assert titles == ["First call", "River summit", "Second summit", "Harbour talks", "Bridge visit"]
+    # The second summit is dated April 2024 only, and names the harbour talks of 20 April in `after`.
+    assert titles == ["First call", "River summit", "Harbour talks", "Second summit", "Bridge visit"]
     badges = page.locator("article li .status")
     looks = badges.evaluate_all("""bs => bs.map(b => [b.textContent, getComputedStyle(b).borderTopStyle,
                                                      getComputedStyle(b).textDecorationLine])""")
