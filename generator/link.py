@@ -38,6 +38,7 @@ class SiteGraph:
     events_on_topic: Mapping[str, tuple[str, ...]]
     cited_by: Mapping[str, tuple[str, ...]]  # source → entities that list it in sources
     mentioned_by: Mapping[str, tuple[str, ...]]  # id → entities whose text links [[id]]
+    followed_by: Mapping[str, tuple[str, ...]]  # event → events that name it in after, in time order
     previous_event: Mapping[str, str | None]
     next_event: Mapping[str, str | None]
 
@@ -70,7 +71,7 @@ def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
     event_ids = [e.id for e in events]
 
     members, by_actor, on_topic = defaultdict(list), defaultdict(list), defaultdict(list)
-    events_of_actor, events_on_topic = defaultdict(list), defaultdict(list)
+    events_of_actor, events_on_topic, followed_by = defaultdict(list), defaultdict(list), defaultdict(list)
     # Dicts as ordered sets: an entity citing a source twice is listed once.
     cited_by, mentioned_by = defaultdict(dict), defaultdict(dict)
     for actor in records["actors"]:
@@ -84,6 +85,8 @@ def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
             events_of_actor[actor_id].append(event.id)
         for topic_id in event.topics:
             events_on_topic[topic_id].append(event.id)
+        for earlier in event.after:
+            followed_by[earlier].append(event.id)
     for kind, kind_records in records.items():
         for record in kind_records:
             sources, wikilinks = references_of(record)
@@ -110,6 +113,7 @@ def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
         events_on_topic=_frozen_lists(events_on_topic),
         cited_by=_frozen_lists(cited_by),
         mentioned_by=_frozen_lists(mentioned_by),
+        followed_by=_frozen_lists(followed_by),
         previous_event=_frozen({e: (event_ids[i - 1] if i else None) for i, e in enumerate(event_ids)}),
         next_event=_frozen({e: (event_ids[i + 1] if i + 1 < len(event_ids) else None) for i, e in enumerate(event_ids)}),
     )
