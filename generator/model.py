@@ -198,9 +198,9 @@ class Event(Record):
     title: Line = Field(description="Short name of the event.")
     date: DateText = Field(description="When it happened (or is planned): YYYY-MM-DD, YYYY-MM or YYYY.")
     end_date: Optional[DateText] = Field(None, description="Last day, for events over several days; not before date.")
+    date_inferred: bool = Field(False, description="true when the date is worked out, not stated; explain in notes.")
     after: tuple[Slug, ...] = Field((), description="Ids of events this one came after, where the dates cannot tell: "
                                                     "the same day, or only the month or year known.")
-    date_inferred: bool = Field(False, description="true when the date is worked out, not stated; explain in notes.")
     kind: Literal[EVENT_KINDS] = Field("other", description="What sort of event: " + ", ".join(EVENT_KINDS) + ".")
     status: Literal[EVENT_STATUSES] = Field(description="Whether it took place: " + ", ".join(EVENT_STATUSES) + ".")
     location: Text = Field("", description="Where: the place, city and country.")

@@ -136,6 +136,14 @@ def test_a_change_to_the_generator_itself_changes_the_inputs(project, tmp_path):
     assert uptodate.inputs(project.content, URL, code) != before
 
 
+def test_another_version_of_a_library_that_renders_or_checks_changes_the_inputs(project, monkeypatch):
+    _age(project.content)
+    before = uptodate.inputs(project.content, URL)
+    assert before["libraries"]["pyyaml"] == __import__("yaml").__version__
+    monkeypatch.setitem(uptodate.LIBRARIES, "pyyaml", "0.0")
+    assert uptodate.inputs(project.content, URL) != before
+
+
 def test_a_failed_build_keeps_the_record_of_the_last_good_one(project):
     _age(project.content)
     build(project.content, project.docs, URL)
