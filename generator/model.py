@@ -46,6 +46,9 @@ def _fail(error_type: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(error_type, message)
 
 
+REFUSED_TEXT = ("html", "url_scheme", "attribute_list")  # the errors of _check_text
+
+
 def _check_text(value: str) -> str:
     if _HTML.search(value):
         raise _fail("html", "raw HTML is not allowed — write Markdown instead, or escape '<' as '&lt;'")
@@ -59,6 +62,19 @@ def _check_text(value: str) -> str:
         raise _fail("attribute_list", "curly braces {…} are not allowed: Markdown reads them as HTML attributes"
                     " — use parentheses or brackets instead")
     return value
+
+
+def refused_text(value: str) -> str | None:
+    """The start of what _check_text refuses in value, as written there (for its line), or None."""
+    if found := _HTML.search(value):
+        return found.group(0)
+    for match in _LINK_DESTINATION.finditer(value):
+        destination = match.group(1) or match.group(2) or ""
+        if _is_script_link(destination):
+            return destination.split()[0] if destination.split() else None
+    if found := _ATTRIBUTE_LIST.search(value):
+        return found.group(0).split()[0]
+    return None
 
 
 def _is_script_link(destination: str) -> bool:

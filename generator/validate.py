@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from .chronology import cycles, in_time_order
 from .load import Document
-from .model import MODELS, SLUG_PATTERN, WIKILINK, Record, Site
+from .model import MODELS, REFUSED_TEXT, SLUG_PATTERN, WIKILINK, Record, Site, refused_text
 from .problems import WARNING, Problem, did_you_mean
 
 
@@ -212,7 +212,13 @@ def _problem_from_error(document: Document, model: type[BaseModel], error: dict)
                        f"{where}: expected {expected}, got {_describe(value)}",
                        _type_hint(expected, value))
     message, _, hint = error["msg"].partition(" — ")
-    return Problem(document.path, document.line_of(loc), f"{where}: {message}", hint)
+    return Problem(document.path, _line_of_refused(document, loc, kind, value), f"{where}: {message}", hint)
+
+
+def _line_of_refused(document: Document, loc: tuple, kind: str, value: Any) -> int:
+    # In a text over several lines, the line that holds the raw HTML, script link or braces.
+    refused = refused_text(value) if kind in REFUSED_TEXT and isinstance(value, str) else None
+    return document.line_holding(loc, refused) if refused else document.line_of(loc)
 
 
 def _type_hint(expected: str, value: Any) -> str:

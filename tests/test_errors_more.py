@@ -15,7 +15,7 @@ CASES = {
     ]),
     "script link as a reference definition": (EVENT, edited(EVENT, "summary: A call between [[ada-north]] and [[southland]].",
                                                              "summary: |\n  A [call][1].\n\n  [1]: javascript:alert(1)"), [
-        f"{EVENT}:7: summary: links must be http or https — remove the javascript:/data: link",
+        f"{EVENT}:10: summary: links must be http or https — remove the javascript:/data: link",
     ]),
     "script link inside another link": (EVENT, edited(EVENT, "A call between", "A [x]([y](javascript:alert(1)) between"), [
         f"{EVENT}:7: summary: links must be http or https — remove the javascript:/data: link",
@@ -26,10 +26,20 @@ CASES = {
     ]),
     "script link defined in a Markdown list": (EVENT, edited(EVENT, "summary: A call between [[ada-north]] and [[southland]].",
                                                               "summary: |\n  - A [call][1].\n\n      [1]: javascript:alert(1)"), [
-        f"{EVENT}:7: summary: links must be http or https — remove the javascript:/data: link",
+        f"{EVENT}:10: summary: links must be http or https — remove the javascript:/data: link",
     ]),
     "attribute list": (EVENT, edited(EVENT, "A call between", "A *call*{.x onclick=alert(1)} between"), [
         f"{EVENT}:7: summary: curly braces {{…}} are not allowed: Markdown reads them as HTML attributes"
+        " — use parentheses or brackets instead",
+    ]),
+    # In a text over several lines, the line that holds what is refused.
+    "raw HTML on a later line of a block": (EVENT, edited(EVENT, "summary: A call between [[ada-north]] and [[southland]].",
+                                                          "summary: >-\n  A call between the two,\n  <b>held</b> late."), [
+        f"{EVENT}:9: summary: raw HTML is not allowed — write Markdown instead, or escape '<' as '&lt;'",
+    ]),
+    "curly braces on a later line of a block": (EVENT, edited(EVENT, "summary: A call between [[ada-north]] and [[southland]].",
+                                                              "summary: |\n  A call.\n  Then *more*{.x}."), [
+        f"{EVENT}:9: summary: curly braces {{…}} are not allowed: Markdown reads them as HTML attributes"
         " — use parentheses or brackets instead",
     ]),
     "url with Markdown after it": (SOURCE, edited(SOURCE, "talks-begin", "talks-begin>{:onclick=alert(1)}"), [
