@@ -13,6 +13,7 @@ from html import escape
 from itertools import combinations
 
 from .link import SiteGraph
+from .model import MEETING_KINDS
 
 INK, AXIS, MARK, EDGE = "#1f2328", "#5f6b7a", "#283593", "#5c6bc0"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
@@ -86,13 +87,16 @@ def _timeline_row(event, y: float, lines: list[str], human_date) -> str:
 
 
 def meetings(graph: SiteGraph) -> list[tuple[str, str, tuple[str, ...]]]:
-    """Pairs of actors who took part in the same held event, with those events, by name."""
+    """Pairs of actors who took part in the same held call, meeting or summit, with those
+    events, by name. Statements and announcements name those who made them, not people who
+    met; and an actor does not meet the state or organisation it belongs to."""
     shared: dict[tuple[str, str], list[str]] = {}
     for event in graph.events.values():
-        if event.status != "held":
+        if event.status != "held" or event.kind not in MEETING_KINDS:
             continue
-        for pair in combinations(sorted(set(event.participants)), 2):
-            shared.setdefault(pair, []).append(event.id)
+        for first, second in combinations(sorted(set(event.participants)), 2):
+            if second not in graph.actors[first].affiliations and first not in graph.actors[second].affiliations:
+                shared.setdefault((first, second), []).append(event.id)
     name = lambda actor_id: graph.actors[actor_id].name.casefold()
     pairs = [tuple(sorted(pair, key=name)) + (tuple(ids),) for pair, ids in shared.items()]
     return sorted(pairs, key=lambda p: (name(p[0]), name(p[1])))
@@ -130,7 +134,7 @@ def meetings_svg(graph: SiteGraph) -> str:
     nodes = [_node(graph.actors[a].name, *places[a], cx, cy) for a in actors]
     drawn = (f"the {len(actors)} with the most partners of {len(everyone)} actors are drawn"
              if len(actors) < len(everyone) else f"{len(actors)} actors")
-    desc = (f"Who met whom: {drawn}; a line joins two actors who took part in the same held event, "
+    desc = (f"Who met whom: {drawn}; a line joins two actors who took part in the same held call, meeting or summit, "
             "thicker for more shared events. The table below lists every actor and whom they met.")
     return _svg(width, height, "meetings", "Who met whom", desc, lines + nodes)
 

@@ -22,6 +22,7 @@ ACTOR_KINDS = ("person", "state", "organization", "alliance", "group")
 STANCES = ("supports", "opposes", "conditional", "undecided")
 EVENT_STATUSES = ("held", "planned", "proposed", "cancelled")
 EVENT_KINDS = ("call", "meeting", "summit", "statement", "announcement", "other")
+MEETING_KINDS = ("call", "meeting", "summit")  # the kinds of event at which the participants meet
 
 # [[id]] or [[id|label]] in free text: a link to another entity.
 WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")

@@ -247,6 +247,20 @@ def test_who_met_whom_draws_the_busiest_actors_when_there_are_too_many(monkeypat
     assert len(diagrams.partners(graph)) == 4  # the table still lists everyone
 
 
+def test_who_met_whom_counts_calls_meetings_and_summits_and_no_actor_meets_its_own_state(tmp_path):
+    import shutil
+
+    from generator import diagrams
+
+    content = shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    pairs = lambda: {(a, b): ids for a, b, ids in diagrams.meetings(check(content)[0])}
+    # Northland belongs to the River Pact: both were at the river summit, and did not "meet".
+    assert set(pairs()) == {("ada-north", "southland"), ("northland", "southland"), ("river-pact", "southland")}
+    call = content / "events" / "first-call.yaml"
+    call.write_text(call.read_text().replace("kind: call", "kind: statement"))
+    assert ("ada-north", "southland") not in pairs()  # a statement names who made it, not who met
+
+
 def test_a_wikilinked_entity_is_not_linked_again_by_name():
     from generator.render import PageContext
 
