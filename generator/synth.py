@@ -3,8 +3,8 @@
 `python -m generator synth --entities 3000 --seed 1 --out /tmp/synth` writes a content
 folder shaped like a real explainer: actors in states and alliances, topics, positions with
 several stances that change over time, events with participants, topics and sources (some
-after another of the same day), and a glossary. Every name is made of invented syllables; every reference resolves. The same
-size and seed give the same bytes.
+after another of the same day), and a glossary. Every name is made of invented syllables;
+every reference resolves. The same size and seed give the same bytes.
 """
 
 from __future__ import annotations

@@ -372,6 +372,11 @@ def _check_event_order(events: list[Record], by_id: dict[str, Document]) -> Iter
     if not any(event.after for event in events):
         return
     ordered, left_out = in_time_order(events)
+    yield from _circles_of_after(left_out, by_id)
+    yield from _dated_before_what_it_follows(ordered, by_id)
+
+
+def _circles_of_after(left_out: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:
     for cycle in cycles(left_out):
         event = by_id[cycle[0]]
         if len(cycle) == 1:
@@ -382,6 +387,9 @@ def _check_event_order(events: list[Record], by_id: dict[str, Document]) -> Iter
         yield Problem(event.path, _line_of_after(event, cycle[1]),
                       f"after: these events come after one another in a circle: {circle}",
                       "remove one of these ids from the after of the event that names it")
+
+
+def _dated_before_what_it_follows(ordered: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:
     dated = {event.id: event.date for event in ordered}
     latest: dict[str, tuple[str, str]] = {}  # id → (date, id): the latest event it comes after, through others too
     for event in ordered:
