@@ -47,34 +47,42 @@ def _fail(error_type: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(error_type, message)
 
 
-REFUSED_TEXT = ("html", "url_scheme", "attribute_list")  # the errors of _check_text
+# What _check_text refuses, as error type → message.
+_REFUSALS = {
+    "html": "raw HTML is not allowed — write Markdown instead, or escape '<' as '&lt;'",
+    "url_scheme": "links must be http or https — remove the javascript:/data: link",
+    "attribute_list": "curly braces {…} are not allowed: Markdown reads them as HTML attributes"
+                      " — use parentheses or brackets instead",
+}
+REFUSED_TEXT = tuple(_REFUSALS)
 
 
 def _check_text(value: str) -> str:
-    if _HTML.search(value):
-        raise _fail("html", "raw HTML is not allowed — write Markdown instead, or escape '<' as '&lt;'")
-    # Both kinds of link address follow "](" or "]:"; most texts have neither, and the
-    # search for them was a sixth of validating the content.
-    has_link = "](" in value or "]:" in value
-    if has_link and any(_is_script_link(match.group(1) or match.group(2) or "")
-                        for match in _LINK_DESTINATION.finditer(value)):
-        raise _fail("url_scheme", "links must be http or https — remove the javascript:/data: link")
-    if _ATTRIBUTE_LIST.search(value):
-        raise _fail("attribute_list", "curly braces {…} are not allowed: Markdown reads them as HTML attributes"
-                    " — use parentheses or brackets instead")
+    refusal = _refusal(value)
+    if refusal:
+        raise _fail(refusal[0], _REFUSALS[refusal[0]])
     return value
 
 
 def refused_text(value: str) -> str | None:
     """The start of what _check_text refuses in value, as written there (for its line), or None."""
+    refusal = _refusal(value)
+    return refusal[1] if refusal else None
+
+
+def _refusal(value: str) -> tuple[str, str | None] | None:
+    """The first thing _check_text refuses in value: its error type, and its start as written."""
     if found := _HTML.search(value):
-        return found.group(0)
-    for match in _LINK_DESTINATION.finditer(value):
-        destination = match.group(1) or match.group(2) or ""
-        if _is_script_link(destination):
-            return destination.split()[0] if destination.split() else None
+        return "html", found.group(0)
+    # Both kinds of link address follow "](" or "]:"; most texts have neither, and the
+    # search for them was a sixth of validating the content.
+    if "](" in value or "]:" in value:
+        for match in _LINK_DESTINATION.finditer(value):
+            destination = match.group(1) or match.group(2) or ""
+            if _is_script_link(destination):
+                return "url_scheme", (destination.split() or [None])[0]
     if found := _ATTRIBUTE_LIST.search(value):
-        return found.group(0).split()[0]
+        return "attribute_list", found.group(0).split()[0]
     return None
 
 
