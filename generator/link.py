@@ -12,7 +12,6 @@ from typing import Iterator, Mapping
 
 from pydantic import BaseModel
 
-from .chronology import in_time_order
 from .model import Actor, Event, GlossaryTerm, Position, Record, Site, Source, Topic
 from .model import WIKILINK
 from .validate import Validated
@@ -65,7 +64,7 @@ def link(validated: Validated, memo: dict | None = None) -> SiteGraph:
     """
     references_of = _references_of if memo is None else _remembering(memo, validated.records)
     records = validated.records
-    events, _ = in_time_order(records["events"])  # validation reported any left out
+    events = validated.events_in_time_order
     by_kind = {kind: {r.id: r for r in rs} for kind, rs in records.items()}
     by_kind["events"] = {e.id: e for e in events}
     event_ids = [e.id for e in events]

@@ -43,6 +43,7 @@ class Validated:
     site: Site | None
     records: dict[str, tuple[Record, ...]]  # kind → records sorted by id
     documents: dict[str, Document]  # id → document ("site" for the site file)
+    events_in_time_order: tuple[Record, ...]  # chronology.in_time_order, for linking
 
 
 @dataclass
@@ -125,9 +126,12 @@ def validate(documents: tuple[Document, ...], unreadable: tuple[tuple[str, str],
         for record in kind_records:
             problems.extend(_check_semantics(record, by_id[record.id]))
     problems.extend(_check_position_pairs(records["positions"], by_id))
-    problems.extend(_check_event_order(records["events"], by_id))
+    ordered, left_out = in_time_order(records["events"])
+    problems.extend(_circles_of_after(left_out, by_id))
+    problems.extend(_dated_before_what_it_follows(ordered, by_id))
     problems.extend(_check_alias_conflicts(records, by_id))
-    validated = Validated(site, {kind: tuple(sorted(rs, key=lambda r: r.id)) for kind, rs in records.items()}, by_id)
+    validated = Validated(site, {kind: tuple(sorted(rs, key=lambda r: r.id)) for kind, rs in records.items()}, by_id,
+                          tuple(ordered))
     return validated, problems
 
 
@@ -366,17 +370,8 @@ def _earlier(first: str, second: str) -> bool:
     return first[:length] < second[:length]
 
 
-def _check_event_order(events: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:
-    """Events that come after one another in a circle, and an event said to come after one
-    (or through others after one) that is dated later than itself."""
-    if not any(event.after for event in events):
-        return
-    ordered, left_out = in_time_order(events)
-    yield from _circles_of_after(left_out, by_id)
-    yield from _dated_before_what_it_follows(ordered, by_id)
-
-
 def _circles_of_after(left_out: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:
+    """Events that come after one another in a circle (what in_time_order left out)."""
     for cycle in cycles(left_out):
         event = by_id[cycle[0]]
         if len(cycle) == 1:
@@ -390,6 +385,9 @@ def _circles_of_after(left_out: list[Record], by_id: dict[str, Document]) -> Ite
 
 
 def _dated_before_what_it_follows(ordered: list[Record], by_id: dict[str, Document]) -> Iterator[Problem]:
+    """An event said to come after one (or through others after one) dated later than itself."""
+    if not any(event.after for event in ordered):
+        return
     dated = {event.id: event.date for event in ordered}
     latest: dict[str, tuple[str, str]] = {}  # id → (date, id): the latest event it comes after, through others too
     for event in ordered:
